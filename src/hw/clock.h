@@ -9,6 +9,8 @@
 u64 clock_us(void);
 void udelay(u32 us);
 void mdelay(u32 ms);
+// Firmware only: start counting from the PM timer at pm_base + 8.
+void clock_init(u16 pm_base);
 
 // A deadline `us` microseconds from now; clock_expired() tells when it passed.
 static inline u64 clock_deadline(u32 us) { return clock_us() + us; }

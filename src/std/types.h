@@ -11,10 +11,11 @@ typedef signed int s32;
 typedef unsigned long long u64;
 typedef signed long long s64;
 
-#ifndef __cplusplus
+#if !defined(__cplusplus) && !defined(__bool_true_false_are_defined)
 typedef _Bool bool;
 #define true 1
 #define false 0
+#define __bool_true_false_are_defined 1
 #endif
 
 #ifndef NULL
@@ -30,7 +31,9 @@ typedef __UINTPTR_TYPE__ uintptr_t;
 #define ALIGNED(n) __attribute__((aligned(n)))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#ifndef offsetof
 #define offsetof(t, m) __builtin_offsetof(t, m)
+#endif
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr)-offsetof(type, member)))
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))

@@ -1,0 +1,43 @@
+// Time from the ACPI PM timer (3.579545 MHz, 24 bits), which both QEMU
+// chipsets provide once the PM I/O base is set (platform_init). It counts
+// under TCG as in real time, unlike a busy loop.
+#include "hw/clock.h"
+#include "hw/io.h"
+
+#define PMTIMER_HZ 3579545
+#define PMTIMER_MASK 0xFFFFFF
+
+static u16 pmtimer_port;
+static u32 last_count;
+static u64 total_ticks;
+
+void clock_init(u16 pm_base)
+{
+	pmtimer_port = pm_base + 0x08;
+	last_count = inl(pmtimer_port) & PMTIMER_MASK;
+}
+
+static u64 ticks(void)
+{
+	if (!pmtimer_port)
+		return total_ticks += 36; // ~10 us per call before set-up
+	u32 now = inl(pmtimer_port) & PMTIMER_MASK;
+	total_ticks += (now - last_count) & PMTIMER_MASK;
+	last_count = now;
+	return total_ticks;
+}
+
+u64 clock_us(void) { return ticks() * 1000000 / PMTIMER_HZ; }
+
+void udelay(u32 us)
+{
+	u64 end = clock_us() + us;
+	while (clock_us() < end)
+		asm volatile("pause");
+}
+
+void mdelay(u32 ms)
+{
+	while (ms--)
+		udelay(1000);
+}

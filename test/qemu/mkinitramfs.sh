@@ -1,0 +1,57 @@
+#!/bin/sh
+# Build the integration-test initramfs: a static busybox and /init
+# (test/qemu/guest-init.sh), gzip-compressed newc cpio.
+#
+#   test/qemu/mkinitramfs.sh [OUTPUT]   (default: out/test/initramfs.cpio.gz)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-out/test/initramfs.cpio.gz}
+busybox=${BUSYBOX:-/bin/busybox}
+
+if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked' &&
+   ! "$busybox" 2>&1 | head -1 | grep -q BusyBox; then
+	echo "mkinitramfs: $busybox is not a busybox binary (install busybox-static)" >&2
+	exit 1
+fi
+if ldd "$busybox" >/dev/null 2>&1; then
+	echo "mkinitramfs: $busybox is dynamically linked (install busybox-static)" >&2
+	exit 1
+fi
+
+mkdir -p "$(dirname "$out")"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/sys" "$tmp/root/dev" \
+	"$tmp/root/tmp"
+cp "$busybox" "$tmp/root/bin/busybox"
+cp "$here/guest-init.sh" "$tmp/root/init"
+chmod 755 "$tmp/root/init" "$tmp/root/bin/busybox"
+# The kernel needs /dev/console before /init runs.
+(
+	cd "$tmp/root"
+	find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0
+) > "$tmp/root.cpio"
+# /dev/console as a device node cannot be created without root; a cpio
+# entry can.  Append it with a tiny newc record of our own.
+/usr/bin/python3 - "$tmp/root.cpio" <<'PY'
+import sys
+path = sys.argv[1]
+data = open(path, 'rb').read()
+trailer = data.rfind(b'070701')          # start of the TRAILER!!! record
+body = data[:trailer]
+def rec(name, mode, rmaj=0, rmin=0):
+    name = name.encode() + b'\0'
+    hdr = b'070701' + b''.join(b'%08X' % v for v in (
+        0, mode, 0, 0, 1, 0, 0, 0, 0, rmaj, rmin, len(name), 0))
+    out = hdr + name
+    out += b'\0' * ((4 - len(out) % 4) % 4)
+    return out
+body += rec('dev/console', 0o020600, 5, 1)
+body += rec('TRAILER!!!', 0)
+body += b'\0' * ((512 - len(body) % 512) % 512)
+open(path, 'wb').write(body)
+PY
+gzip -9n < "$tmp/root.cpio" > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs: wrote $out"

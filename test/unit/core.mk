@@ -1,0 +1,3 @@
+UNIT_TESTS += test_e820
+test_e820_SRCS := test/unit/test_e820.c src/fw/e820.c
+test_e820_LIBS := -lcmocka
