@@ -6,6 +6,62 @@ HOST_CC ?= gcc
 .DEFAULT_GOAL := all
 .PHONY: all unit check clean
 
+# ---- firmware ---------------------------------------------------------------
+KCONFIG_CONFIG ?= .config
+export KCONFIG_CONFIG
+
+CC32 ?= gcc
+CFLAGS32 := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie -Os \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	-ffunction-sections -fdata-sections -fno-delete-null-pointer-checks \
+	-mgeneral-regs-only -mno-red-zone -Wall -Wextra -Werror -Isrc -I$(OUT) \
+	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
+# Areas still being brought up land here once they are wired into POST.
+FW_EXCLUDE :=
+FW_SRCS := $(filter-out $(FW_EXCLUDE),$(wildcard src/*.c src/hw/*.c \
+	src/fw/*.c src/lib/*.c src/crypto/*.c src/tcgbios/*.c))
+FW_OBJS := $(patsubst src/%.c,$(OUT)/fw/%.o,$(FW_SRCS)) $(OUT)/fw/entry.o
+
+$(KCONFIG_CONFIG): Kconfig
+	$(PYTHON) -m olddefconfig Kconfig >/dev/null
+
+.PHONY: olddefconfig menuconfig
+olddefconfig:
+	$(PYTHON) -m olddefconfig Kconfig
+menuconfig:
+	$(PYTHON) -m menuconfig Kconfig
+
+$(OUT)/autoconf.h: $(KCONFIG_CONFIG)
+	@mkdir -p $(OUT)
+	$(PYTHON) -m genconfig --header-path $@.tmp Kconfig >/dev/null
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(OUT)/fw/%.o: src/%.c $(OUT)/autoconf.h
+	@mkdir -p $(dir $@)
+	$(CC32) $(CFLAGS32) -c $< -o $@
+
+$(OUT)/fw/entry.o: src/entry.S src/layout.h
+	@mkdir -p $(dir $@)
+	$(CC32) -m32 -Isrc -c $< -o $@
+
+$(OUT)/bios.elf: $(FW_OBJS) src/layout.ld
+	ld -m elf_i386 -T src/layout.ld --gc-sections --build-id=none -nostdlib \
+		-o $@ $(FW_OBJS)
+
+IMAGE_KB = $(shell sed -n 's/^CONFIG_IMAGE_SIZE_KB=//p' $(KCONFIG_CONFIG))
+
+$(OUT)/bios.bin: $(OUT)/bios.elf $(KCONFIG_CONFIG)
+	objcopy -O binary $< $@.runnable
+	@test $$(stat -c %s $@.runnable) -eq 131072 || \
+		{ echo "runnable part is not 128 KiB"; exit 1; }
+	head -c $$(( ($(IMAGE_KB) - 128) * 1024 )) /dev/zero | cat - $@.runnable > $@
+	@rm -f $@.runnable
+	@$(PYTHON) scripts/size-report.py $< $(IMAGE_KB)
+
+all: $(OUT)/bios.bin
+
+-include $(FW_OBJS:.o=.d)
+
 # ---- host unit tests -------------------------------------------------------
 UNIT_TESTS :=
 include $(sort $(wildcard test/unit/*.mk))

@@ -184,7 +184,6 @@ int_return16:
 	INT_STUB entry_18, handle_18
 	INT_STUB entry_19, handle_19
 	INT_STUB entry_1a, handle_1a
-	INT_STUB entry_40, handle_40
 
 // ---- hardware interrupts and defaults (pure real mode) ---------------------
 	.global entry_iret

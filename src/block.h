@@ -1,0 +1,61 @@
+// Disks as the BIOS sees them: every controller driver (hw/ata.c,
+// hw/ahci.c, hw/virtio_blk.c) registers its drives here, INT 13h and the
+// boot code use them by BIOS drive number (0x80, 0x81, ...).
+#ifndef MBIOS_BLOCK_H
+#define MBIOS_BLOCK_H
+
+#include "std/types.h"
+
+enum drive_type { DRIVE_ATA = 1, DRIVE_AHCI, DRIVE_VIRTIO_BLK };
+
+#define DISK_OK 0
+#define DISK_ERR_IO -1 // device reported an error
+#define DISK_ERR_TIMEOUT -2 // device did not answer in time
+#define DISK_ERR_RANGE -3 // request beyond the end of the disk
+#define DISK_ERR_WRITE_PROTECT -4
+
+struct drive;
+struct drive_ops {
+	// Transfer `count` sectors at `lba` to/from `buf` (any address below
+	// 4 GiB; drivers handle alignment and DMA limits themselves).
+	int (*read)(struct drive *d, u64 lba, u32 count, void *buf);
+	int (*write)(struct drive *d, u64 lba, u32 count, const void *buf);
+};
+
+struct drive {
+	enum drive_type type;
+	const struct drive_ops *ops;
+	u32 sector_size; // 512 for every disk the BIOS boots
+	u64 sectors;
+	// Logical geometry for CHS calls (INT 13h 02h/08h), from block.c.
+	u16 cylinders, heads, spt;
+	// Location, for bootorder matching and EDD device paths.
+	u16 bdf; // controller PCI address
+	u8 channel; // ATA channel / AHCI port
+	u8 unit; // ATA master 0 / slave 1
+	u16 io_base; // ATA command block (EDD)
+	char model[41];
+	u8 number; // BIOS drive number once registered
+	void *priv; // driver state
+};
+
+#define MAX_DRIVES 8
+
+// Register a disk: computes the CHS geometry and assigns the next BIOS drive
+// number (kept in BDA 0x475). Returns false when the table is full.
+bool drive_register(struct drive *d);
+struct drive *drive_by_number(u8 number);
+int drive_count(void);
+struct drive *drive_at(int index);
+// Reads through ops with range checks; the one entry point boot code uses.
+int drive_read(struct drive *d, u64 lba, u32 count, void *buf);
+int drive_write(struct drive *d, u64 lba, u32 count, const void *buf);
+// Change the order of BIOS numbers (boot order): `first` becomes 0x80.
+void drive_make_first(struct drive *first);
+
+// Controller set-up, called once in POST after PCI enumeration.
+void ata_setup(void);
+void ahci_setup(void);
+void virtio_blk_setup(void);
+
+#endif
