@@ -120,3 +120,21 @@ void memset_(void *d, int c, u32 n)
 	while (n--)
 		*p++ = (u8)c;
 }
+
+/* gcc may emit calls to these for structure copies and clears. */
+void *memcpy(void *d, const void *s, u32 n);
+void *memset(void *d, int c, u32 n);
+void *memcpy(void *d, const void *s, u32 n)
+{
+	u8 *x = d;
+	const u8 *y = s;
+	while (n--)
+		*x++ = *y++;
+	return d;
+}
+
+void *memset(void *d, int c, u32 n)
+{
+	memset_(d, c, n);
+	return d;
+}

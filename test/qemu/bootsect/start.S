@@ -44,7 +44,8 @@ _start:
 	subl	%edi, %ecx
 	xorb	%al, %al
 	rep stosb
-	movzbl	%bp, %eax
+	movzwl	%bp, %eax
+	andl	$0xff, %eax
 	pushl	%eax
 	calll	bs_main
 	/* bs_main does not return; if it does, report failure. */

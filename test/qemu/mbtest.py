@@ -1,0 +1,900 @@
+#!/usr/bin/python3
+"""mbtest: boot real guests under QEMU (TCG) with swtpm, for mbios.
+
+Library used by test/qemu/run-all.py, scripts/run-qemu and scripts/bench.py,
+and a small CLI (run `test/qemu/mbtest.py -h`).  Python 3 standard library
+only.  Build products go to out/test/.
+
+Firmware under test: --bios FILE, else $MBIOS_BIOS, else out/bios.bin.
+"""
+
+import argparse
+import base64
+import glob
+import hashlib
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(REPO, "out", "test")
+SEABIOS = "/usr/share/seabios/bios-256k.bin"
+QEMU = os.environ.get("MBIOS_QEMU", "qemu-system-x86_64")
+PYTHON = "/usr/bin/python3"
+
+# Kernel command line for the test guest: serial console, no reboot loop on
+# panic, and quiet so that TCG boots stay fast.
+KERNEL_CMDLINE = "console=ttyS0,115200 panic=-1 quiet loglevel=3 mitigations=off"
+
+DEBUG_PORT = 0x402      # isa-debugcon: the firmware's debug log
+EXIT_PORT = 0xF4        # isa-debug-exit: QEMU exits with (value << 1) | 1
+
+_build_lock = threading.Lock()
+
+
+class HarnessError(Exception):
+    """The harness itself could not do its job (missing tool, bad input)."""
+
+
+# --------------------------------------------------------------------------
+# Locations
+# --------------------------------------------------------------------------
+
+def default_bios():
+    return os.environ.get("MBIOS_BIOS") or os.path.join(REPO, "out", "bios.bin")
+
+
+def find_kernel():
+    k = os.environ.get("MBIOS_KERNEL")
+    if k:
+        return k
+    cands = sorted(glob.glob("/boot/vmlinuz-*-amd64"), key=_version_key)
+    if not cands:
+        raise HarnessError("no /boot/vmlinuz-*-amd64 (install linux-image-amd64)")
+    return cands[-1]
+
+
+def _version_key(path):
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", path)]
+
+
+def _newer(target, sources):
+    if not os.path.exists(target):
+        return False
+    t = os.path.getmtime(target)
+    return all(os.path.getmtime(s) <= t for s in sources)
+
+
+def _run(argv, **kw):
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       **kw)
+    if r.returncode != 0:
+        raise HarnessError("command failed (%d): %s\n%s" % (
+            r.returncode, " ".join(argv), r.stdout.decode(errors="replace")))
+    return r.stdout.decode(errors="replace")
+
+
+# --------------------------------------------------------------------------
+# Build products: initramfs, boot programs, floor firmware, disks
+# --------------------------------------------------------------------------
+
+def build_initramfs():
+    out = os.path.join(OUT, "initramfs.cpio.gz")
+    srcs = [os.path.join(HERE, "mkinitramfs.sh"), os.path.join(HERE, "guest-init.sh")]
+    with _build_lock:
+        if not _newer(out, srcs):
+            _run(["sh", os.path.join(HERE, "mkinitramfs.sh"), out])
+    return out
+
+
+BS_CFLAGS = ["-m16", "-march=i386", "-ffreestanding", "-fno-pic", "-fno-pie",
+             "-Os", "-fno-stack-protector", "-fno-asynchronous-unwind-tables",
+             "-fno-builtin", "-nostdlib", "--param=min-pagesize=0",
+             "-Wall", "-Wextra", "-Werror"]
+
+
+def build_bootprog(name):
+    """Build test/qemu/bootsect/<name>.c (with start.S and lib.c) or the
+    single-sector <name>.S; return the path of the flat binary."""
+    src_dir = os.path.join(HERE, "bootsect")
+    bdir = os.path.join(OUT, "bootsect")
+    out = os.path.join(bdir, name + ".bin")
+    c_src = os.path.join(src_dir, name + ".c")
+    s_src = os.path.join(src_dir, name + ".S")
+    with _build_lock:
+        os.makedirs(bdir, exist_ok=True)
+        if os.path.exists(c_src):
+            parts = [os.path.join(src_dir, f) for f in ("start.S", "lib.c")] + [c_src]
+            deps = parts + [os.path.join(src_dir, "bs.h"), os.path.join(src_dir, "link.ld")]
+            if _newer(out, deps):
+                return out
+            objs = []
+            for p in parts:
+                o = os.path.join(bdir, "%s-%s.o" % (name, os.path.basename(p).replace(".", "_")))
+                _run(["gcc"] + BS_CFLAGS + ["-I", src_dir, "-c", p, "-o", o])
+                objs.append(o)
+            elf = os.path.join(bdir, name + ".elf")
+            _run(["ld", "-m", "elf_i386", "-z", "noexecstack", "-T",
+                  os.path.join(src_dir, "link.ld"), "-o", elf] + objs)
+            _run(["objcopy", "-O", "binary", elf, out])
+        elif os.path.exists(s_src):
+            if _newer(out, [s_src]):
+                return out
+            o = os.path.join(bdir, name + ".o")
+            _run(["as", "--32", "-o", o, s_src])
+            _run(["ld", "-m", "elf_i386", "-z", "noexecstack", "--oformat", "binary",
+                  "-Ttext", "0x7c00", "-e", "_start", "-o", out, o])
+        else:
+            raise HarnessError("no boot program %s" % name)
+        size = os.path.getsize(out)
+        if size < 512:
+            raise HarnessError("%s: %d bytes, shorter than a sector" % (out, size))
+    return out
+
+
+def build_floor():
+    """The benchmark's empty firmware: 64 KiB, reset vector -> debug exit."""
+    src = os.path.join(HERE, "floor", "floor.S")
+    out = os.path.join(OUT, "floor.bin")
+    with _build_lock:
+        if not _newer(out, [src]):
+            os.makedirs(OUT, exist_ok=True)
+            o = os.path.join(OUT, "floor.o")
+            _run(["as", "--32", "-o", o, src])
+            _run(["ld", "-m", "elf_i386", "-z", "noexecstack", "--oformat", "binary",
+                  "-Ttext", "0", "-e", "_start", "-o", out, o])
+            if os.path.getsize(out) != 65536:
+                raise HarnessError("floor.bin is not 64 KiB")
+    return out
+
+
+# Disk pattern for the boot-program tests (must match bootsect/svc.c).
+PARAMS_LBA = 48
+FILL_START = 49
+_BODIES = [bytes((i + lo) & 0xFF for i in range(12, 508)) for lo in range(256)]
+
+
+def pattern_sector(lba):
+    lo = lba & 0xFFFFFFFF
+    return (b"MBTS" + struct.pack("<Q", lba) + _BODIES[lo & 0xFF] +
+            struct.pack("<I", ~lo & 0xFFFFFFFF))
+
+
+def high_cylinder_lbas():
+    """LBAs of the first and last sector of cylinders 256/511/1023 under the
+    usual BIOS translations (heads x 63 or 32 sectors)."""
+    lbas = set()
+    for heads in (15, 16, 32, 64, 128, 240, 255):
+        for spt in (63, 32):
+            for c in (256, 511, 1023):
+                lbas.add(c * heads * spt)
+                lbas.add((c * heads + heads - 1) * spt + spt - 1)
+    return sorted(lbas)
+
+
+def make_svc_disk(path, program, ram_mib, size_bytes=10 << 30, fill_end=65536):
+    """Sparse raw disk for bootsect/svc: the program at LBA 0, the
+    parameter sector at LBA 48, the pattern on LBA 49..fill_end-1, at the
+    high-cylinder candidates, just beyond 8 GiB and on the last sector."""
+    total = size_bytes // 512
+    hi = [(8 << 30) // 512 + 5, total - 1]
+    prog = open(program, "rb").read()
+    if len(prog) > PARAMS_LBA * 512:
+        raise HarnessError("boot program larger than 48 sectors")
+    params = struct.pack("<IIQII2Q", 0x5054424D, 1, total, ram_mib, fill_end, *hi)
+    params += b"\0" * (512 - len(params))
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.truncate(size_bytes)
+        f.seek(0)
+        f.write(prog)
+        f.seek(PARAMS_LBA * 512)
+        f.write(params)
+        f.write(b"".join(pattern_sector(l) for l in range(FILL_START, fill_end)))
+        for lba in high_cylinder_lbas() + hi:
+            f.seek(lba * 512)
+            f.write(pattern_sector(lba))
+    os.replace(tmp, path)
+    return path
+
+
+def make_sector_disk(path, sector0, size_bytes=16 << 20):
+    """A small raw disk with the given bytes at LBA 0 (may be all zero)."""
+    with open(path + ".tmp", "wb") as f:
+        f.truncate(size_bytes)
+        f.write(sector0)
+    os.replace(path + ".tmp", path)
+    return path
+
+
+# --- GRUB disk, built without root or loop devices ------------------------
+# Facts from GRUB's i386-pc boot.img/diskboot.img layout:
+#   boot.img 0x5C: u64 LBA of core.img's first sector
+#   boot.img 0x66: 2-byte jump of the boot-drive check (NOPs for hard disks)
+#   diskboot.img (core.img's first sector) ends in a 12-byte blocklist at
+#   0x1F4: u64 start LBA, u16 sector count, u16 load segment
+#   MBR bytes 440-511: disk signature, partition table, 55 AA
+GRUB_DIR = "/usr/lib/grub/i386-pc"
+GRUB_MODULES = ["biosdisk", "part_msdos", "fat", "normal", "linux", "echo",
+                "serial", "terminal", "configfile", "test"]
+PART_START = 2048
+
+
+def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
+    tools = ["grub-mkimage", "mkfs.fat", "mcopy", "mmd"]
+    for t in tools:
+        if not shutil.which(t):
+            raise HarnessError("%s not found (grub-common, dosfstools, mtools)" % t)
+    work = path + ".d"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    cfg = os.path.join(work, "grub.cfg")
+    with open(cfg, "w") as f:
+        f.write("serial --unit=0 --speed=115200\n"
+                "terminal_output serial\n"
+                "set timeout=0\n"
+                "echo MBT-GRUB: loading kernel\n"
+                "linux /boot/vmlinuz %s\n"
+                "echo MBT-GRUB: loading initrd\n"
+                "initrd /boot/initrd.gz\n"
+                "echo MBT-GRUB: booting\n"
+                "boot\n" % cmdline)
+    core = os.path.join(work, "core.img")
+    _run(["grub-mkimage", "-O", "i386-pc", "-o", core, "-p",
+          "(hd0,msdos1)/boot/grub", "-d", GRUB_DIR] + GRUB_MODULES)
+    part = os.path.join(work, "part.img")
+    part_sectors = part_mib * 2048
+    with open(part, "wb") as f:
+        f.truncate(part_sectors * 512)
+    _run(["mkfs.fat", "-F", "32", "-n", "MBTEST", part])
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    _run(["mmd", "-i", part, "::/boot", "::/boot/grub"], env=env)
+    _run(["mcopy", "-i", part, cfg, "::/boot/grub/grub.cfg"], env=env)
+    _run(["mcopy", "-i", part, kernel, "::/boot/vmlinuz"], env=env)
+    _run(["mcopy", "-i", part, initrd, "::/boot/initrd.gz"], env=env)
+
+    boot = bytearray(open(os.path.join(GRUB_DIR, "boot.img"), "rb").read())
+    core_img = bytearray(open(core, "rb").read())
+    if len(boot) != 512:
+        raise HarnessError("unexpected boot.img size")
+    core_sectors = (len(core_img) + 511) // 512
+    core_img += b"\0" * (core_sectors * 512 - len(core_img))
+    if 1 + core_sectors > PART_START:
+        raise HarnessError("core.img does not fit before the partition")
+    core_lba = 1
+    struct.pack_into("<Q", boot, 0x5C, core_lba)
+    boot[0x66:0x68] = b"\x90\x90"
+    struct.pack_into("<QHH", core_img, 0x1F4, core_lba + 1, core_sectors - 1, 0x820)
+
+    mbr = bytearray(boot[:440])
+    mbr += struct.pack("<IH", 0x4D425431, 0)          # disk signature
+    entry = struct.pack("<B3sB3sII", 0x80, b"\xfe\xff\xff", 0x0C,
+                        b"\xfe\xff\xff", PART_START, part_sectors)
+    mbr += entry + b"\0" * 48 + b"\x55\xaa"
+    assert len(mbr) == 512
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.truncate((PART_START + part_sectors) * 512)
+        f.write(mbr)
+        f.seek(core_lba * 512)
+        f.write(core_img)
+        f.seek(PART_START * 512)
+        with open(part, "rb") as p:
+            shutil.copyfileobj(p, f, 1 << 20)
+    os.replace(tmp, path)
+    shutil.rmtree(work, ignore_errors=True)
+    return path
+
+
+def grub_disk(cmdline_extra="mbt.boot=grub"):
+    """Build (once) and return out/test/grub.img."""
+    kernel = find_kernel()
+    initrd = build_initramfs()
+    out = os.path.join(OUT, "grub.img")
+    with _build_lock:
+        if not _newer(out, [kernel, initrd, os.path.abspath(__file__)]):
+            make_grub_disk(out, kernel, initrd, KERNEL_CMDLINE + " " + cmdline_extra)
+    return out
+
+
+# --------------------------------------------------------------------------
+# swtpm
+# --------------------------------------------------------------------------
+
+class Swtpm:
+    """A swtpm instance in socket mode with a control channel for QEMU.
+
+    version: 2 or 1 (TPM 1.2); banks: "all" or a comma list like "sha256"
+    (TPM 2.0 only).  The state is created with swtpm_setup in workdir."""
+
+    def __init__(self, workdir, version=2, banks="all"):
+        self.workdir = workdir
+        self.version = version
+        self.banks = banks
+        self.state = os.path.join(workdir, "tpmstate")
+        self.sock = os.path.join(workdir, "swtpm.sock")
+        self.log = os.path.join(workdir, "swtpm.log")
+        self.proc = None
+
+    def setup(self):
+        shutil.rmtree(self.state, ignore_errors=True)
+        os.makedirs(self.state)
+        argv = ["swtpm_setup", "--tpm-state", self.state, "--overwrite",
+                "--logfile", os.path.join(self.workdir, "swtpm_setup.log")]
+        if self.version == 2:
+            argv += ["--tpm2", "--pcr-banks", "-" if self.banks == "all" else self.banks]
+        _run(argv)
+
+    def start(self):
+        for p in (self.sock, self.log):
+            if os.path.exists(p):
+                os.unlink(p)
+        argv = ["swtpm", "socket", "--tpmstate", "dir=" + self.state,
+                "--ctrl", "type=unixio,path=" + self.sock,
+                "--log", "file=%s,level=20" % self.log, "--terminate"]
+        if self.version == 2:
+            argv.append("--tpm2")
+        # No --flags startup-*: the firmware must send TPM Startup itself.
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while not os.path.exists(self.sock):
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise HarnessError("swtpm did not start (see %s)" % self.log)
+            time.sleep(0.02)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def qemu_args(self, iface):
+        return ["-chardev", "socket,id=chrtpm,path=" + self.sock,
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", "%s,tpmdev=tpm0" % {"tis": "tpm-tis", "crb": "tpm-crb"}[iface]]
+
+    def commands(self):
+        return parse_swtpm_log(open(self.log, errors="replace").read())
+
+
+def parse_swtpm_log(text):
+    """Parse a level-20 swtpm log into a list of events:
+    ("ctrl", code) for control-channel commands (2 = INIT, i.e. reset) and
+    ("tpm", command_bytes, response_bytes) for TPM commands."""
+    events = []
+    lines = text.splitlines()
+    i = 0
+
+    def grab(i, n):
+        data = bytearray()
+        while len(data) < n and i < len(lines) and re.match(r"^ ([0-9A-F]{2} ?)+\s*$", lines[i]):
+            data += bytes.fromhex(lines[i].strip())
+            i += 1
+        return bytes(data), i
+
+    pending = None
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r"^ (Ctrl Cmd|SWTPM_IO_Read|SWTPM_IO_Write): length (\d+)", line)
+        i += 1
+        if not m:
+            continue
+        data, i = grab(i, int(m.group(2)))
+        if m.group(1) == "Ctrl Cmd":
+            if len(data) >= 4:
+                events.append(("ctrl", struct.unpack(">I", data[:4])[0]))
+        elif m.group(1) == "SWTPM_IO_Read":
+            pending = data
+        else:
+            events.append(("tpm", pending or b"", data))
+            pending = None
+    return events
+
+
+TPM2_CC_STARTUP = 0x144
+TPM12_ORD_STARTUP = 0x99
+
+
+def startup_summary(events, version):
+    """Commands since the last TPM reset: returns (startups, bad_init) where
+    startups is a list of (param, rc) and bad_init lists commands answered
+    with TPM_RC_INITIALIZE (2.0) / TPM_INVALID_POSTINIT (1.2)."""
+    last_init = 0
+    for n, e in enumerate(events):
+        if e[0] == "ctrl" and e[1] == 2:
+            last_init = n
+    startups, bad, cmds = [], [], []
+    want = TPM2_CC_STARTUP if version == 2 else TPM12_ORD_STARTUP
+    bad_rc = 0x100 if version == 2 else 0x26
+    for e in events[last_init:]:
+        if e[0] != "tpm" or len(e[1]) < 10 or len(e[2]) < 10:
+            continue
+        code = struct.unpack(">I", e[1][6:10])[0]
+        rc = struct.unpack(">I", e[2][6:10])[0]
+        cmds.append((code, rc))
+        if code == want:
+            startups.append((struct.unpack(">H", e[1][10:12])[0] if len(e[1]) >= 12 else None, rc))
+        if rc == bad_rc:
+            bad.append((code, rc))
+    return startups, bad, cmds
+
+
+# --------------------------------------------------------------------------
+# QEMU
+# --------------------------------------------------------------------------
+
+class Disk:
+    """A disk for QEMU: bus is "ide" (PIIX IDE on pc, AHCI on q35) or
+    "virtio"; bootindex None leaves the boot order to the firmware."""
+
+    def __init__(self, path, bus="ide", bootindex=None, unit=0):
+        self.path, self.bus, self.bootindex, self.unit = path, bus, bootindex, unit
+
+    def args(self, n, machine):
+        drv = "d%d" % n
+        a = ["-drive", "file=%s,if=none,id=%s,format=raw,snapshot=on" % (self.path, drv)]
+        bi = ",bootindex=%d" % self.bootindex if self.bootindex is not None else ""
+        if self.bus == "ide":
+            if machine == "q35":      # built-in ICH9 AHCI, one port per disk
+                a += ["-device", "ide-hd,drive=%s,bus=ide.%d%s" % (drv, self.unit, bi)]
+            else:                    # PIIX IDE: 2 buses x 2 units
+                a += ["-device", "ide-hd,drive=%s,bus=ide.%d,unit=%d%s" % (
+                    drv, self.unit // 2, self.unit % 2, bi)]
+        elif self.bus == "virtio":
+            a += ["-device", "virtio-blk-pci,drive=%s%s" % (drv, bi)]
+        else:
+            raise HarnessError("unknown disk bus %s" % self.bus)
+        return a
+
+
+class RunResult:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    @property
+    def serial(self):
+        return _read(self.serial_path)
+
+    @property
+    def debug(self):
+        return _read(self.debug_path)
+
+    def tail(self, n=25):
+        out = []
+        for label, text in (("serial", self.serial), ("debug log", self.debug)):
+            lines = text.splitlines()[-n:]
+            out.append("--- last %d lines of %s (%s) ---" % (len(lines), label, self.workdir))
+            out += lines
+        return "\n".join(out)
+
+    def describe(self):
+        if self.timed_out:
+            return "QEMU timed out after %.0f s" % self.elapsed
+        return "QEMU exited with %s after %.1f s" % (self.exit_code, self.elapsed)
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", errors="replace").replace("\r", "")
+    except FileNotFoundError:
+        return ""
+
+
+def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
+              initrd=None, append=None, tpm=None, tpm_iface="tis",
+              serial_path=None, debug_path=None, extra=()):
+    argv = [QEMU, "-accel", "tcg", "-machine", machine, "-m", str(mem),
+            "-smp", str(smp), "-nodefaults", "-display", "none", "-no-reboot",
+            "-bios", bios,
+            "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % EXIT_PORT]
+    if serial_path:
+        argv += ["-chardev", "file,id=ser0,path=" + serial_path, "-serial", "chardev:ser0"]
+    else:
+        argv += ["-serial", "none"]
+    if debug_path:
+        argv += ["-chardev", "file,id=dbg,path=" + debug_path,
+                 "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % DEBUG_PORT]
+    for n, d in enumerate(disks):
+        argv += d.args(n, machine)
+    if kernel:
+        argv += ["-kernel", kernel]
+        if initrd:
+            argv += ["-initrd", initrd]
+        if append is not None:
+            argv += ["-append", append]
+    if tpm:
+        argv += tpm.qemu_args(tpm_iface)
+    argv += list(extra)
+    return argv
+
+
+def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
+    """Run QEMU to completion (or kill it after timeout seconds).  Logs go
+    to workdir/serial.log, workdir/debug.log; the command line to
+    workdir/cmdline.  swtpm, if given, is set up and started here unless it
+    already runs, and stopped afterwards."""
+    os.makedirs(workdir, exist_ok=True)
+    bios = bios or default_bios()
+    if not os.path.exists(bios):
+        raise HarnessError("firmware %s not found (build it, or use --bios / MBIOS_BIOS)" % bios)
+    serial_path = os.path.join(workdir, "serial.log")
+    debug_path = os.path.join(workdir, "debug.log")
+    for p in (serial_path, debug_path):
+        if os.path.exists(p):
+            os.unlink(p)
+    started_tpm = False
+    if tpm is not None and tpm.proc is None:
+        if not os.path.isdir(tpm.state):
+            tpm.setup()
+        tpm.start()
+        started_tpm = True
+    argv = qemu_argv(bios, tpm=tpm, serial_path=serial_path, debug_path=debug_path, **kw)
+    with open(os.path.join(workdir, "cmdline"), "w") as f:
+        f.write(" ".join(argv) + "\n")
+    t0 = time.monotonic()
+    with open(os.path.join(workdir, "qemu.stderr"), "wb") as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                start_new_session=True)
+        timed_out = False
+        try:
+            code = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            code = proc.wait()
+    elapsed = time.monotonic() - t0
+    if started_tpm:
+        # swtpm --terminate exits when QEMU goes; give it a moment to flush.
+        try:
+            tpm.proc.wait(3)
+        except subprocess.TimeoutExpired:
+            pass
+        tpm.stop()
+    return RunResult(workdir=workdir, exit_code=code, timed_out=timed_out,
+                     elapsed=elapsed, serial_path=serial_path, debug_path=debug_path,
+                     stderr=_read(os.path.join(workdir, "qemu.stderr")), argv=argv)
+
+
+def boot_linux(workdir, bios=None, machine="q35", extra_append="mbt.boot=direct",
+               timeout=120, **kw):
+    """Direct kernel boot (-kernel/-initrd/-append) of the test guest."""
+    return run_qemu(workdir, bios=bios, machine=machine, kernel=find_kernel(),
+                    initrd=build_initramfs(),
+                    append=KERNEL_CMDLINE + " " + extra_append,
+                    timeout=timeout, **kw)
+
+
+# --------------------------------------------------------------------------
+# Parsing what the guests print
+# --------------------------------------------------------------------------
+
+class Report:
+    """The guest-init report (lines "MBT key value" between begin and end)."""
+
+    def __init__(self, text):
+        self.lines = []
+        self.begun = self.complete = False
+        for raw in text.splitlines():
+            idx = raw.find("MBT ")
+            if idx < 0:
+                continue
+            line = raw[idx + 4:].rstrip()
+            key, _, val = line.partition(" ")
+            if key == "begin":
+                self.begun, self.complete, self.lines = True, False, []
+                continue
+            if not self.begun:
+                continue
+            if key == "end":
+                self.complete = True
+                break
+            self.lines.append((key, val))
+
+    def get(self, key, default=None):
+        for k, v in self.lines:
+            if k == key:
+                return v
+        return default
+
+    def all(self, key):
+        return [v for k, v in self.lines if k == key]
+
+    @property
+    def e820(self):
+        """[(start, end_inclusive, type_string)]"""
+        out = []
+        for v in self.all("e820"):
+            m = re.match(r"\[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.*)", v)
+            if m:
+                out.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3).strip()))
+        return out
+
+    @property
+    def cpus(self):
+        return int(self.get("cpus_online", "0"))
+
+    @property
+    def memtotal_kb(self):
+        return int(self.get("memtotal_kb", "0") or 0)
+
+    @property
+    def tpm_version(self):
+        v = self.get("tpm_version")
+        return int(v) if v and v.isdigit() else None
+
+    def pcrs(self):
+        """{bank: {index: bytes}} from pcr-<bank>/<n> and, for TPM 1.2,
+        device/pcrs (as bank "sha1")."""
+        out = {}
+        for v in self.all("pcr"):
+            bank, n, val = v.split()
+            out.setdefault(bank, {})[int(n)] = bytes.fromhex(val)
+        for v in self.all("pcrs12"):
+            m = re.match(r"PCR-(\d+):\s*(([0-9A-Fa-f]{2}\s*){20})$", v)
+            if m:
+                val = bytes.fromhex(m.group(2).replace(" ", ""))
+                out.setdefault("sha1", {}).setdefault(int(m.group(1)), val)
+        return out
+
+    def event_log(self):
+        """The event log bytes, or None.  Raises HarnessError if the
+        transfer over the serial line was damaged."""
+        if self.get("log") != "yes":
+            return None
+        data = base64.b64decode("".join(self.all("log_b64")))
+        if len(data) != int(self.get("log_size", "-1")):
+            raise HarnessError("event log size mismatch after transfer")
+        if hashlib.sha256(data).hexdigest() != self.get("log_sha256"):
+            raise HarnessError("event log hash mismatch after transfer")
+        return data
+
+
+class BootProgResult:
+    """What a bootsect program printed: BS PASS/FAIL/INFO/DONE lines."""
+
+    def __init__(self, text):
+        self.checks = {}
+        self.order = []
+        self.info = {}
+        self.done = None
+        self.started = None
+        for raw in text.splitlines():
+            idx = raw.find("BS ")
+            if idx < 0:
+                continue
+            parts = raw[idx + 3:].strip().split(" ", 2)
+            kind = parts[0]
+            if kind in ("PASS", "FAIL") and len(parts) >= 2:
+                self.checks[parts[1]] = (kind == "PASS", parts[2] if len(parts) > 2 else "")
+                self.order.append(parts[1])
+            elif kind == "INFO" and len(parts) >= 2:
+                self.info.setdefault(parts[1], []).append(parts[2] if len(parts) > 2 else "")
+            elif kind == "DONE" and len(parts) >= 3:
+                self.done = (int(parts[1]), int(parts[2]))
+            elif kind == "START" and len(parts) >= 2:
+                self.started = parts[1]
+
+
+def run_bootprog(workdir, disks, bios=None, machine="pc", mem="512", timeout=60, **kw):
+    r = run_qemu(workdir, bios=bios, machine=machine, mem=mem, disks=disks,
+                 timeout=timeout, **kw)
+    r.bs = BootProgResult(r.serial)
+    return r
+
+
+# --------------------------------------------------------------------------
+# Event log parsing and replay (an independent cross-check of eventlog.py)
+# --------------------------------------------------------------------------
+
+ALG_SIZES = {0x0004: 20, 0x000B: 32, 0x000C: 48, 0x000D: 64, 0x0012: 32}
+ALG_NAMES = {0x0004: "sha1", 0x000B: "sha256", 0x000C: "sha384", 0x000D: "sha512",
+             0x0012: "sm3_256"}
+EV_NO_ACTION = 3
+EV_SEPARATOR = 4
+EV_ACTION = 5
+EV_IPL = 0x0D
+EV_IPL_PARTITION_DATA = 0x0E
+
+
+class Event:
+    def __init__(self, pcr, etype, digests, data):
+        self.pcr, self.type, self.digests, self.data = pcr, etype, digests, data
+
+    def __repr__(self):
+        return "Event(pcr=%d, type=0x%x, %d bytes)" % (self.pcr, self.type, len(self.data))
+
+
+def parse_event_log(data):
+    """Return (format, events, specid_algs): format "tpm2" (crypto agile,
+    specid_algs = {alg_id: size}) or "tpm12" (SHA-1 records).  Raises
+    ValueError on a malformed log."""
+    events = []
+    if len(data) < 32:
+        raise ValueError("log shorter than one record")
+    pcr, etype = struct.unpack_from("<II", data, 0)
+    size = struct.unpack_from("<I", data, 28)[0]
+    first = data[32:32 + size]
+    if etype == EV_NO_ACTION and first.startswith(b"Spec ID Event03\0"):
+        if len(first) < 28:
+            raise ValueError("short Spec ID event")
+        n = struct.unpack_from("<I", first, 24)[0]
+        algs = {}
+        for i in range(n):
+            alg, sz = struct.unpack_from("<HH", first, 28 + 4 * i)
+            algs[alg] = sz
+        off = 32 + size
+        while off < len(data):
+            if off + 12 > len(data):
+                raise ValueError("truncated record header at %d" % off)
+            pcr, etype, count = struct.unpack_from("<III", data, off)
+            off += 12
+            digests = {}
+            for _ in range(count):
+                alg = struct.unpack_from("<H", data, off)[0]
+                if alg not in algs:
+                    raise ValueError("digest of alg 0x%x not in Spec ID at %d" % (alg, off))
+                digests[alg] = data[off + 2:off + 2 + algs[alg]]
+                off += 2 + algs[alg]
+            size = struct.unpack_from("<I", data, off)[0]
+            off += 4
+            if off + size > len(data):
+                raise ValueError("truncated event data")
+            events.append(Event(pcr, etype, digests, data[off:off + size]))
+            off += size
+        return "tpm2", events, algs
+    off = 0
+    while off < len(data):
+        if off + 32 > len(data):
+            raise ValueError("truncated SHA-1 record at %d" % off)
+        pcr, etype = struct.unpack_from("<II", data, off)
+        digest = data[off + 8:off + 28]
+        size = struct.unpack_from("<I", data, off + 28)[0]
+        if off + 32 + size > len(data):
+            raise ValueError("truncated event data")
+        events.append(Event(pcr, etype, {0x0004: digest}, data[off + 32:off + 32 + size]))
+        off += 32 + size
+    return "tpm12", events, {0x0004: 20}
+
+
+def replay(events, algs):
+    """{bank_name: {pcr: value}} for PCRs 0-23 of every algorithm."""
+    pcrs = {}
+    for alg, size in algs.items():
+        name = ALG_NAMES.get(alg)
+        if not name:
+            continue
+        vals = {i: b"\0" * size for i in range(24)}
+        for e in events:
+            if e.type == EV_NO_ACTION:
+                if e.data.startswith(b"StartupLocality\0") and e.pcr == 0 and len(e.data) >= 17:
+                    vals[0] = b"\0" * (size - 1) + e.data[16:17]
+                continue
+            if alg in e.digests and e.pcr < 24:
+                vals[e.pcr] = hashlib.new(name, vals[e.pcr] + e.digests[alg]).digest()
+        pcrs[name] = vals
+    return pcrs
+
+
+def write_pcr_dir(pcrdir, pcrs):
+    """Write PCR values as pcrdir/pcr-<bank>/<n> (upper-case hex and a
+    newline), the layout of /sys/class/tpm/tpm0."""
+    shutil.rmtree(pcrdir, ignore_errors=True)
+    for bank, vals in pcrs.items():
+        d = os.path.join(pcrdir, "pcr-" + bank)
+        os.makedirs(d)
+        for n, v in vals.items():
+            with open(os.path.join(d, str(n)), "w") as f:
+                f.write(v.hex().upper() + "\n")
+
+
+def eventlog_py():
+    return os.path.join(REPO, "scripts", "eventlog.py")
+
+
+def verify_with_eventlog_py(log_path, pcrdir):
+    """Run scripts/eventlog.py verify LOG PCRDIR; returns (ok, output)."""
+    tool = eventlog_py()
+    if not os.path.exists(tool):
+        return False, "scripts/eventlog.py does not exist yet"
+    r = subprocess.run([PYTHON, tool, "verify", log_path, pcrdir],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    return r.returncode == 0, r.stdout.decode(errors="replace")
+
+
+def verify_with_tpm2_eventlog(log_path):
+    """tpm2_eventlog LOG must exit 0 and print the replayed PCRs."""
+    r = subprocess.run(["tpm2_eventlog", log_path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=120)
+    out = r.stdout.decode(errors="replace")
+    return r.returncode == 0 and "pcrs:" in out, out
+
+
+# --------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------
+
+def _cli():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bios", default=None, help="firmware image (default: $MBIOS_BIOS or out/bios.bin)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("initramfs", help="build out/test/initramfs.cpio.gz")
+    p = sub.add_parser("bootprog", help="build a test boot program")
+    p.add_argument("name")
+    p = sub.add_parser("grub-disk", help="build out/test/grub.img")
+    p = sub.add_parser("linux", help="boot the test guest and print its report")
+    p.add_argument("--machine", default="q35", choices=["pc", "q35"])
+    p.add_argument("--mem", default="512")
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--tpm", choices=["none", "tis", "crb"], default="tis")
+    p.add_argument("--tpm-version", type=int, choices=[1, 2], default=2)
+    p.add_argument("--banks", default="all")
+    p.add_argument("--grub", choices=["ide", "virtio"], help="boot GRUB from a disk instead")
+    p.add_argument("--workdir", default=os.path.join(OUT, "cli-linux"))
+    p = sub.add_parser("svc", help="run bootsect/svc and print its checks")
+    p.add_argument("--machine", default="pc", choices=["pc", "q35"])
+    p.add_argument("--bus", default="ide", choices=["ide", "virtio"])
+    p.add_argument("--mem", default="512")
+    p.add_argument("--workdir", default=os.path.join(OUT, "cli-svc"))
+    p = sub.add_parser("swtpm-log", help="summarise a swtpm log (level 20)")
+    p.add_argument("log")
+    p.add_argument("--tpm-version", type=int, choices=[1, 2], default=2)
+    a = ap.parse_args()
+
+    if a.cmd == "initramfs":
+        print(build_initramfs())
+    elif a.cmd == "bootprog":
+        print(build_bootprog(a.name))
+    elif a.cmd == "grub-disk":
+        print(grub_disk())
+    elif a.cmd == "svc":
+        ram = int(a.mem[:-1]) * 1024 if a.mem.upper().endswith("G") else int(a.mem)
+        disk = make_svc_disk(os.path.join(OUT, "svc-%d.img" % ram), build_bootprog("svc"), ram)
+        r = run_bootprog(a.workdir, [Disk(disk, a.bus)], bios=a.bios,
+                         machine=a.machine, mem=a.mem)
+        print(r.serial)
+        print(r.describe())
+        return 0 if r.bs.done == (r.bs.done[0], 0) and r.exit_code == 1 else 1
+    elif a.cmd == "linux":
+        tpm = None
+        if a.tpm != "none":
+            tpm = Swtpm(a.workdir, version=a.tpm_version, banks=a.banks)
+        kw = dict(bios=a.bios, machine=a.machine, mem=a.mem, smp=a.smp, tpm=tpm,
+                  tpm_iface=a.tpm)
+        if a.grub:
+            r = run_qemu(a.workdir, disks=[Disk(grub_disk(), a.grub)], timeout=180, **kw)
+        else:
+            r = boot_linux(a.workdir, **kw)
+        rep = Report(r.serial)
+        print("\n".join("%s %s" % kv for kv in rep.lines if kv[0] != "log_b64"))
+        print(r.describe(), "report complete" if rep.complete else "REPORT INCOMPLETE")
+        return 0 if rep.complete else 1
+    elif a.cmd == "swtpm-log":
+        ev = parse_swtpm_log(open(a.log, errors="replace").read())
+        st, bad, cmds = startup_summary(ev, a.tpm_version)
+        for code, rc in cmds:
+            print("cmd 0x%x rc 0x%x" % (code, rc))
+        print("startups:", st, "post-init errors:", bad)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(_cli())
+    except HarnessError as e:
+        print("mbtest: %s" % e, file=sys.stderr)
+        sys.exit(2)
