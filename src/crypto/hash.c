@@ -1,0 +1,155 @@
+// Block buffering shared by all digests, and the dispatcher by TPM
+// algorithm id.
+#include "crypto/hash.h"
+#include "crypto/md.h"
+#include "lib/string.h"
+#include "std/byteorder.h"
+
+void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
+	       const void *data, u32 n)
+{
+	const u8 *p = data;
+	u32 used = (u32)*len & (bsize - 1);
+
+	*len += n;
+	while (n) {
+		if (!used && n >= bsize) {
+			// Whole blocks straight from the caller: no copy.
+			fn(state, p);
+			p += bsize;
+			n -= bsize;
+			continue;
+		}
+		u32 take = MIN(bsize - used, n);
+		memcpy(buf + used, p, take);
+		used += take;
+		p += take;
+		n -= take;
+		if (used == bsize) {
+			fn(state, buf);
+			used = 0;
+		}
+	}
+}
+
+void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn)
+{
+	u32 used = (u32)len & (bsize - 1);
+	u32 lenfield = bsize / 8; // 8 or 16 bytes of bit count
+
+	buf[used++] = 0x80;
+	if (used > bsize - lenfield) {
+		memset(buf + used, 0, bsize - used);
+		fn(state, buf);
+		used = 0;
+	}
+	memset(buf + used, 0, bsize - used);
+	// The byte count is 64 bits, so the bit count needs at most 67: the
+	// top 3 bits land in the byte before the low 64-bit word.
+	if (lenfield == 16)
+		buf[bsize - 9] = (u8)(len >> 61);
+	put_be64(buf + bsize - 8, len << 3);
+	fn(state, buf);
+}
+
+void md_out32(u8 *out, const u32 *h, u32 n)
+{
+	for (u32 i = 0; i < n / 4; i++)
+		put_be32(out + 4 * i, h[i]);
+}
+
+int hash_alg_size(u16 alg)
+{
+	switch (alg) {
+	case TPM_ALG_SHA1:
+		return SHA1_SIZE;
+	case TPM_ALG_SHA256:
+		return SHA256_SIZE;
+	case TPM_ALG_SHA384:
+		return SHA384_SIZE;
+	case TPM_ALG_SHA512:
+		return SHA512_SIZE;
+	case TPM_ALG_SM3_256:
+		return SM3_SIZE;
+	}
+	return 0;
+}
+
+int hash_init(struct hash_ctx *ctx, u16 alg)
+{
+	ctx->alg = alg;
+	switch (alg) {
+	case TPM_ALG_SHA1:
+		sha1_init(&ctx->u.sha1);
+		return 0;
+	case TPM_ALG_SHA256:
+		sha256_init(&ctx->u.sha256);
+		return 0;
+	case TPM_ALG_SHA384:
+		sha384_init(&ctx->u.sha512);
+		return 0;
+	case TPM_ALG_SHA512:
+		sha512_init(&ctx->u.sha512);
+		return 0;
+	case TPM_ALG_SM3_256:
+		sm3_init(&ctx->u.sm3);
+		return 0;
+	}
+	ctx->alg = 0;
+	return HASH_ERR_ALG;
+}
+
+int hash_update(struct hash_ctx *ctx, const void *data, u32 len)
+{
+	switch (ctx->alg) {
+	case TPM_ALG_SHA1:
+		sha1_update(&ctx->u.sha1, data, len);
+		return 0;
+	case TPM_ALG_SHA256:
+		sha256_update(&ctx->u.sha256, data, len);
+		return 0;
+	case TPM_ALG_SHA384:
+	case TPM_ALG_SHA512:
+		sha512_update(&ctx->u.sha512, data, len);
+		return 0;
+	case TPM_ALG_SM3_256:
+		sm3_update(&ctx->u.sm3, data, len);
+		return 0;
+	}
+	return HASH_ERR_ALG;
+}
+
+int hash_final(struct hash_ctx *ctx, u8 *out)
+{
+	u16 alg = ctx->alg;
+
+	ctx->alg = 0; // catch use after final
+	switch (alg) {
+	case TPM_ALG_SHA1:
+		sha1_final(&ctx->u.sha1, out);
+		break;
+	case TPM_ALG_SHA256:
+		sha256_final(&ctx->u.sha256, out);
+		break;
+	case TPM_ALG_SHA384:
+	case TPM_ALG_SHA512:
+		sha512_final(&ctx->u.sha512, out);
+		break;
+	case TPM_ALG_SM3_256:
+		sm3_final(&ctx->u.sm3, out);
+		break;
+	default:
+		return HASH_ERR_ALG;
+	}
+	return hash_alg_size(alg);
+}
+
+int hash_buffer(u16 alg, const void *data, u32 len, u8 *out)
+{
+	struct hash_ctx ctx;
+
+	if (hash_init(&ctx, alg))
+		return HASH_ERR_ALG;
+	hash_update(&ctx, data, len);
+	return hash_final(&ctx, out);
+}

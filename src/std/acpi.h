@@ -1,0 +1,38 @@
+// ACPI structures the firmware builds or patches (ACPI 6.5).
+#ifndef MBIOS_STD_ACPI_H
+#define MBIOS_STD_ACPI_H
+
+#include "std/types.h"
+
+// ACPI 6.5 5.2.6 "System Description Table Header", common to every SDT.
+struct acpi_header {
+	char signature[4];
+	u32 length; // whole table, header included
+	u8 revision;
+	u8 checksum; // all bytes of the table sum to 0
+	char oem_id[6];
+	char oem_table_id[8];
+	u32 oem_revision;
+	char creator_id[4];
+	u32 creator_revision;
+} PACKED;
+STATIC_ASSERT(sizeof(struct acpi_header) == 36, "ACPI SDT header");
+
+// ACPI 6.5 5.2.5.3 "Root System Description Pointer (RSDP) Structure".
+// Revision 0 (ACPI 1.0) ends after rsdt_address: 20 bytes, covered by
+// checksum; the extended fields are covered by ext_checksum.
+struct acpi_rsdp {
+	char signature[8]; // "RSD PTR "
+	u8 checksum;
+	char oem_id[6];
+	u8 revision; // 0 for ACPI 1.0, 2 for 2.0 and later
+	u32 rsdt_address;
+	u32 length; // revision >= 2
+	u64 xsdt_address;
+	u8 ext_checksum;
+	u8 reserved[3];
+} PACKED;
+STATIC_ASSERT(offsetof(struct acpi_rsdp, length) == 20, "RSDP v1 size");
+STATIC_ASSERT(sizeof(struct acpi_rsdp) == 36, "RSDP v2 size");
+
+#endif
