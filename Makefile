@@ -17,7 +17,8 @@ CFLAGS32 := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie -Os \
 	-mgeneral-regs-only -mno-red-zone -Wall -Wextra -Werror -Isrc -I$(OUT) \
 	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
 # Areas still being brought up land here once they are wired into POST.
-FW_EXCLUDE :=
+FW_EXCLUDE := $(filter-out src/tcgbios/tcg_boot.c,$(wildcard src/tcgbios/*.c)) \
+	$(wildcard src/crypto/*.c) src/hw/tpm_drivers.c
 FW_SRCS := $(filter-out $(FW_EXCLUDE),$(wildcard src/*.c src/hw/*.c \
 	src/fw/*.c src/lib/*.c src/crypto/*.c src/tcgbios/*.c))
 FW_OBJS := $(patsubst src/%.c,$(OUT)/fw/%.o,$(FW_SRCS)) $(OUT)/fw/entry.o
@@ -36,9 +37,22 @@ $(OUT)/autoconf.h: $(KCONFIG_CONFIG)
 	$(PYTHON) -m genconfig --header-path $@.tmp Kconfig >/dev/null
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-$(OUT)/fw/%.o: src/%.c $(OUT)/autoconf.h
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+$(OUT)/version.h: FORCE
+	@mkdir -p $(OUT)
+	@echo '#define MBIOS_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+.PHONY: FORCE
+FORCE:
+
+Q := $(if $(V),,@)
+
+$(OUT)/fw/%.o: src/%.c $(OUT)/autoconf.h $(OUT)/version.h
 	@mkdir -p $(dir $@)
-	$(CC32) $(CFLAGS32) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC32) $(CFLAGS32) -c $< -o $@
 
 $(OUT)/fw/entry.o: src/entry.S src/layout.h
 	@mkdir -p $(dir $@)
@@ -73,7 +87,8 @@ HOST_CFLAGS := -std=gnu11 -DHOST_TEST -Isrc -Itest/unit -Wall -Wextra \
 define unit_rule
 $(OUT)/unit/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/unit/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $$($(1)_LIBS)
+	@$$(if $$(Q),echo "  HOSTCC  $$@")
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $$($(1)_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

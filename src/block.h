@@ -54,8 +54,8 @@ int drive_write(struct drive *d, u64 lba, u32 count, const void *buf);
 void drive_make_first(struct drive *first);
 
 // Controller set-up, called once in POST after PCI enumeration.
-void ata_setup(void);
-void ahci_setup(void);
-void virtio_blk_setup(void);
+void ata_setup(void) __attribute__((weak));
+void ahci_setup(void) __attribute__((weak));
+void virtio_blk_setup(void) __attribute__((weak));
 
 #endif

@@ -8,10 +8,14 @@
 //    sector, a real-mode INT) from C and come back.
 #include "layout.h"
 
-#define F(sym) ((sym) - BIOS_BASE)
+// Real-mode offsets of .text16 labels: the assembler only knows distances
+// inside the section, so they are taken from its start, which layout.ld
+// pins at TEXT16_BASE.
+#define F(sym) ((sym) - text16_start + (TEXT16_BASE - BIOS_BASE))
 
 	.section .text16, "ax"
 	.code16
+text16_start:
 
 	.balign 8
 gdt:
@@ -184,6 +188,12 @@ int_return16:
 	INT_STUB entry_18, handle_18
 	INT_STUB entry_19, handle_19
 	INT_STUB entry_1a, handle_1a
+
+// PnP BIOS entry for option ROMs that probe it: no PnP BIOS functions here.
+	.global pnp_bios_entry
+pnp_bios_entry:
+	movw $0x82, %ax			// FUNCTION_NOT_SUPPORTED
+	lretw
 
 // ---- hardware interrupts and defaults (pure real mode) ---------------------
 	.global entry_iret

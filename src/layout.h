@@ -12,6 +12,9 @@
 #define IMAGE_HIGH_BASE 0xFFFE0000
 #define HIGH_ALIAS_DELTA (IMAGE_HIGH_BASE - IMAGE_LOW_BASE)
 
+// Start of the 16-bit entry code (layout.ld places .text16 here).
+#define TEXT16_BASE 0xFE000
+
 #define SEL_CODE32 0x08
 #define SEL_DATA32 0x10
 #define SEL_CODE16 0x18

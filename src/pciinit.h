@@ -1,0 +1,12 @@
+// PCI bring-up in POST: bus numbering, BAR and bridge window allocation,
+// interrupt routing, command bits.
+#ifndef MBIOS_PCIINIT_H
+#define MBIOS_PCIINIT_H
+
+#include "std/types.h"
+
+void pci_setup(void);
+// Where a device's expansion ROM BAR was placed (0 if it has none).
+u32 pci_rom_address(u16 bdf);
+
+#endif

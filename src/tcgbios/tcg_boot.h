@@ -1,0 +1,31 @@
+// What the boot flow asks of the TCG BIOS: start the TPM, and measure each
+// thing at the point the PC Client spec names (docs/measurements.md).
+// Every function is a no-op when no usable TPM was found.
+#ifndef MBIOS_TCGBIOS_TCG_BOOT_H
+#define MBIOS_TCGBIOS_TCG_BOOT_H
+
+#include "std/types.h"
+
+// After ACPI set-up (the log area comes from etc/tpm/log), before any
+// option ROM runs: TPM start-up, log, PCR0/PCR1 measurements.
+void tcg_setup(void);
+// PCR2: "Start Option ROM Scan", then each ROM before it runs.
+void tcg_measure_rom_scan_start(void);
+void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len);
+// Direct kernel boot: kernel, initrd, command line handed over by fw_cfg.
+void tcg_measure_kernel_boot(void);
+// Before the first boot attempt: "Calling INT 19h", separators on PCRs 0-7,
+// platform hierarchy / physical presence locked.
+void tcg_prepare_boot(void);
+// PCR4: the action for the device about to boot.
+void tcg_measure_boot_action(const char *what, const char *desc);
+// PCR4 EV_IPL (bytes 0-439) and PCR5 partition table (440-511).
+void tcg_measure_mbr(const u8 *mbr);
+// PCR4: "Returned INT 19h" / "Return via INT 18h".
+void tcg_measure_boot_failed(void);
+void tcg_measure_int18(void);
+// Boot menu: TPM lines and key handling (true if the key was consumed).
+void tcg_menu_entries(void);
+bool tcg_menu_key(char key);
+
+#endif
