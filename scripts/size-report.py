@@ -12,7 +12,8 @@ for line in subprocess.run(["nm", elf], capture_output=True, text=True,
         syms[parts[2]] = int(parts[0], 16)
 
 regions = [
-    ("32-bit code+data (0xE0000-0xFDFFF)", 0xE0000, syms["_image32_end"], 0xFE000),
+    ("32-bit code+data (0xE0000-0xFCFFF)", 0xE0000, syms["_image32_end"], 0xFD000),
+    ("F-segment pool (0xFD000-0xFDFFF)", 0xFD000, syms["_fsegpool_end"], 0xFE000),
     ("16-bit entry (0xFE000-0xFFFEF)", 0xFE000, syms["_text16_end"], 0xFFFF0),
 ]
 print(f"mbios image: {image_kb} KiB ({elf})")

@@ -5,12 +5,13 @@
 #include "lib/string.h"
 #include "output.h"
 
-#define FSEG_POOL_SIZE (CONFIG_FSEG_POOL_KB * 1024)
+#define FSEG_POOL_SIZE 4096 // the .fsegpool section in layout.ld
 #define HIGH_ZONE_SIZE (CONFIG_HIGH_ZONE_KB * 1024)
 #define TMP_ZONE_START 0x01000000 // 16 MiB: clear of the kernel at 1 MiB
 #define TMP_ZONE_SIZE 0x00800000
 
-static u8 fseg_pool[FSEG_POOL_SIZE] ALIGNED(16);
+static u8 fseg_pool[FSEG_POOL_SIZE]
+	__attribute__((section(".fsegpool"), aligned(16)));
 static u32 fseg_next;
 static u32 high_start, high_end, high_next;
 static u32 tmp_next;

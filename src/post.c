@@ -4,6 +4,7 @@
 #include "boot.h"
 #include "bregs.h"
 #include "console.h"
+#include "fw/acpi.h"
 #include "fw/e820.h"
 #include "fw/fw_cfg.h"
 #include "fw/platform.h"
@@ -18,6 +19,7 @@
 #include "output.h"
 #include "pciinit.h"
 #include "std/bda.h"
+#include "tcgbios/tcg_boot.h"
 #include "version.h"
 
 void post_main(void) NORETURN;
@@ -131,6 +133,9 @@ void post_main(void)
 	ps2kbd_init();
 
 	pci_setup();
+	acpi_setup();
+	smbios_setup();
+	tcg_setup();
 	vga_setup();
 	drives_setup();
 	optionroms_setup();

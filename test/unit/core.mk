@@ -5,3 +5,8 @@ test_e820_LIBS := -lcmocka
 UNIT_TESTS += test_bootorder
 test_bootorder_SRCS := test/unit/test_bootorder.c src/fw/bootorder.c
 test_bootorder_LIBS := -lcmocka
+
+UNIT_TESTS += test_tableloader
+test_tableloader_SRCS := test/unit/test_tableloader.c src/fw/tableloader.c \
+	test/unit/host_output.c
+test_tableloader_LIBS := -lcmocka

@@ -1,0 +1,20 @@
+// ACPI and SMBIOS from QEMU: run the table-loader, remember where the
+// blobs landed (RSDP, the TPM log area), install SMBIOS.
+#ifndef MBIOS_FW_ACPI_H
+#define MBIOS_FW_ACPI_H
+
+#include "fw/tableloader.h"
+
+void acpi_setup(void);
+void smbios_setup(void);
+
+// Results for later stages (TPM log, measurements, S3).
+extern struct loader_result acpi_loaded;
+const void *acpi_rsdp(void);
+// The first table with this signature reachable from the RSDP, or NULL.
+void *acpi_find_table(const char sig[4]);
+// SMBIOS entry point and table as installed (for measurement); NULL if none.
+const void *smbios_entry(u32 *len);
+const void *smbios_table(u32 *len);
+
+#endif

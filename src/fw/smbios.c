@@ -1,0 +1,81 @@
+// SMBIOS from QEMU's etc/smbios/smbios-anchor and smbios-tables (SMBIOS
+// 3.6, 5.2): the structure table goes to reserved high memory, the entry
+// point into the F segment where the OS scans for it, with its table
+// address and checksums fixed up.
+#include "fw/acpi.h"
+#include "fw/fw_cfg.h"
+#include "lib/phys.h"
+#include "lib/string.h"
+#include "memalloc.h"
+#include "output.h"
+#include "std/byteorder.h"
+
+static u8 *entry, *table;
+static u32 entry_len, table_len;
+
+static u8 checksum(const u8 *p, u32 n)
+{
+	u8 sum = 0;
+	while (n--)
+		sum += *p++;
+	return (u8)-sum;
+}
+
+void smbios_setup(void)
+{
+	const struct fw_cfg_file *a = fw_cfg_find("etc/smbios/smbios-anchor");
+	const struct fw_cfg_file *t = fw_cfg_find("etc/smbios/smbios-tables");
+	if (!a || !t || a->size < 24 || a->size > 32 || !t->size) {
+		dprint(DL_INFO, "smbios: QEMU gave no tables\n");
+		return;
+	}
+	u8 *ep = malloc_fseg(a->size, 16);
+	u8 *tab = malloc_high(t->size, 16);
+	if (!ep || !tab)
+		return;
+	fw_cfg_read(a->select, 0, ep, a->size);
+	fw_cfg_read(t->select, 0, tab, t->size);
+	if (!memcmp(ep, "_SM3_", 5) && a->size >= 24) {
+		// 3.x entry point: u64 table address at 0x10, checksum at 5
+		// over the length at 6.
+		put_le64(ep + 0x10, phys_addr(tab));
+		put_le32(ep + 0x0C, t->size);
+		u8 len = MIN(ep[6], (u8)a->size);
+		ep[5] = 0;
+		ep[5] = checksum(ep, len);
+	} else if (!memcmp(ep, "_SM_", 4) && a->size >= 31 &&
+		   !memcmp(ep + 0x10, "_DMI_", 5)) {
+		// 2.1 entry point: intermediate part at 0x10 (table length at
+		// 0x16, address at 0x18) with its checksum at 0x15; the whole
+		// entry's checksum at 4 over the length at 5.
+		put_le16(ep + 0x16, (u16)t->size);
+		put_le32(ep + 0x18, phys_addr(tab));
+		ep[0x15] = 0;
+		ep[0x15] = checksum(ep + 0x10, 15);
+		u8 len = MIN(ep[5], (u8)a->size);
+		ep[4] = 0;
+		ep[4] = checksum(ep, len);
+	} else {
+		printf_console("warning: SMBIOS anchor from QEMU is malformed; "
+			       "no SMBIOS tables\n");
+		return;
+	}
+	entry = ep;
+	entry_len = a->size;
+	table = tab;
+	table_len = t->size;
+	dprint(DL_INFO, "smbios: entry at %p, %u bytes of tables at %p\n", ep,
+	       t->size, tab);
+}
+
+const void *smbios_entry(u32 *len)
+{
+	*len = entry_len;
+	return entry;
+}
+
+const void *smbios_table(u32 *len)
+{
+	*len = table_len;
+	return table;
+}

@@ -1,0 +1,33 @@
+// output.h for host tests: everything goes to stderr.
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "output.h"
+
+void dprint(int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "[dbg%d] ", level);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void printf_console(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "[console] ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	abort();
+}
