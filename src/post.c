@@ -7,6 +7,7 @@
 #include "fw/acpi.h"
 #include "fw/e820.h"
 #include "fw/fw_cfg.h"
+#include "fw/mtrr.h"
 #include "fw/platform.h"
 #include "hw/pic_pit.h"
 #include "hw/ps2kbd.h"
@@ -133,6 +134,7 @@ void post_main(void)
 	ps2kbd_init();
 
 	pci_setup();
+	mtrr_setup();
 	acpi_setup();
 	smbios_setup();
 	tcg_setup();
