@@ -4,7 +4,7 @@ PYTHON := /usr/bin/python3
 HOST_CC ?= gcc
 
 .DEFAULT_GOAL := all
-.PHONY: all unit check clean
+.PHONY: all unit check clean deps run bench qemu-tests build-checks
 
 # ---- firmware ---------------------------------------------------------------
 KCONFIG_CONFIG ?= .config
@@ -97,3 +97,50 @@ unit: $(addprefix $(OUT)/unit/,$(UNIT_TESTS))
 
 clean:
 	rm -rf $(OUT)
+
+# ---- fuzz targets (libFuzzer) -------------------------------------------------
+FUZZ_TARGETS :=
+include $(sort $(wildcard test/fuzz/*.mk))
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -Isrc -Itest/unit -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+define fuzz_rule
+$(OUT)/fuzz/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  FUZZCC  $$@")
+	$$(Q)clang $$(FUZZ_CFLAGS) -o $$@ $$($(1)_SRCS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+.PHONY: fuzz
+fuzz: $(addprefix $(OUT)/fuzz/,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do echo "== fuzz: $$t ($(FUZZ_SECONDS) s)"; \
+		mkdir -p $(OUT)/fuzz/corpus-$$t; \
+		$(OUT)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -seed=1 \
+			$(OUT)/fuzz/corpus-$$t 2>$(OUT)/fuzz/$$t.log || \
+			{ tail -30 $(OUT)/fuzz/$$t.log; exit 1; }; \
+		tail -1 $(OUT)/fuzz/$$t.log; done
+
+# ---- the commands in README.md ----------------------------------------------
+deps:
+	@./scripts/deps.sh
+
+build-checks: all
+	./scripts/check-build.sh
+
+qemu-tests: all
+	$(PYTHON) test/qemu/run-all.py --bios $(OUT)/bios.bin
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) fuzz
+	$(MAKE) build-checks
+	$(MAKE) qemu-tests
+
+run: deps all
+	./scripts/run-qemu --bios $(OUT)/bios.bin
+
+bench: deps all
+	$(PYTHON) scripts/bench.py --bios $(OUT)/bios.bin
