@@ -9,9 +9,9 @@
 enum drive_type { DRIVE_ATA = 1, DRIVE_AHCI, DRIVE_VIRTIO_BLK };
 
 #define DISK_OK 0
-#define DISK_ERR_IO -1 // device reported an error
+#define DISK_ERR_IO -1	    // device reported an error
 #define DISK_ERR_TIMEOUT -2 // device did not answer in time
-#define DISK_ERR_RANGE -3 // request beyond the end of the disk
+#define DISK_ERR_RANGE -3   // request beyond the end of the disk
 #define DISK_ERR_WRITE_PROTECT -4
 
 struct drive;
@@ -30,12 +30,15 @@ struct drive {
 	// Logical geometry for CHS calls (INT 13h 02h/08h), from block.c.
 	u16 cylinders, heads, spt;
 	// Location, for bootorder matching and EDD device paths.
-	u16 bdf; // controller PCI address
-	u8 channel; // ATA channel / AHCI port
-	u8 unit; // ATA master 0 / slave 1
-	u16 io_base; // ATA command block (EDD)
+	u16 bdf;	// controller PCI address
+	u8 channel;	// ATA channel / AHCI port
+	u8 unit;	// ATA master 0 / slave 1
+	u16 io_base;	// ATA command block (EDD DPTE)
+	u16 ctrl_base;	// ATA control block (EDD DPTE)
+	u8 irq;		// ATA interrupt line (EDD DPTE)
+	bool read_only; // writes fail with DISK_ERR_WRITE_PROTECT
 	char model[41];
-	u8 number; // BIOS drive number once registered
+	u8 number;  // BIOS drive number once registered
 	void *priv; // driver state
 };
 
@@ -52,6 +55,10 @@ int drive_read(struct drive *d, u64 lba, u32 count, void *buf);
 int drive_write(struct drive *d, u64 lba, u32 count, const void *buf);
 // Change the order of BIOS numbers (boot order): `first` becomes 0x80.
 void drive_make_first(struct drive *first);
+
+#ifdef HOST_TEST
+void drive_reset_all(void); // unit tests: forget every drive
+#endif
 
 // Controller set-up, called once in POST after PCI enumeration.
 void ata_setup(void) __attribute__((weak));
