@@ -17,8 +17,7 @@ CFLAGS32 := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie -Os \
 	-mgeneral-regs-only -mno-red-zone -Wall -Wextra -Werror -Isrc -I$(OUT) \
 	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
 # Areas still being brought up land here once they are wired into POST.
-FW_EXCLUDE := $(filter-out src/tcgbios/tcg_boot.c,$(wildcard src/tcgbios/*.c)) \
-	$(wildcard src/crypto/*.c) src/hw/tpm_drivers.c
+FW_EXCLUDE :=
 FW_SRCS := $(filter-out $(FW_EXCLUDE),$(wildcard src/*.c src/hw/*.c \
 	src/fw/*.c src/lib/*.c src/crypto/*.c src/tcgbios/*.c))
 FW_OBJS := $(patsubst src/%.c,$(OUT)/fw/%.o,$(FW_SRCS)) $(OUT)/fw/entry.o
@@ -59,7 +58,7 @@ $(OUT)/fw/entry.o: src/entry.S src/layout.h
 	$(CC32) -m32 -Isrc -c $< -o $@
 
 $(OUT)/bios.elf: $(FW_OBJS) src/layout.ld
-	ld -m elf_i386 -T src/layout.ld --gc-sections --build-id=none -nostdlib \
+	ld -m elf_i386 -T src/layout.ld --gc-sections --build-id=none -nostdlib --no-warn-rwx-segments \
 		-o $@ $(FW_OBJS)
 
 IMAGE_KB = $(shell sed -n 's/^CONFIG_IMAGE_SIZE_KB=//p' $(KCONFIG_CONFIG))

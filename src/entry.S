@@ -304,3 +304,4 @@ rm_stack:	.long (POST_RM_STACK_SEG << 16) | POST_RM_STACK_OFF
 reset_vector:
 	jmp reset_entry
 	.balign 16, 0
+	.section .note.GNU-stack, "", @progbits

@@ -1,26 +1,282 @@
-// Boot-flow side of the TCG BIOS. (Bring-up: TPM start-up and measurement
-// are wired in by the following commits.)
+// The measurement points of the boot flow (docs/measurements.md): what is
+// measured, into which PCR, with which event type and data.
 #include "tcgbios/tcg_boot.h"
+#include "autoconf.h"
+#include "crypto/hash.h"
+#include "fw/acpi.h"
+#include "fw/fw_cfg.h"
+#include "layout.h"
+#include "lib/format.h"
+#include "lib/phys.h"
+#include "lib/string.h"
+#include "memalloc.h"
+#include "output.h"
+#include "std/tcg.h"
+#include "std/tpm.h"
+#include "tcgbios/tcg_measure.h"
+#include "version.h"
 
-void tcg_setup(void) {}
-void tcg_measure_rom_scan_start(void) {}
+#define PCR_CRTM 0
+#define PCR_CONFIG 1
+#define PCR_OPROM 2
+#define PCR_IPL 4
+#define PCR_IPL_CONFIG 5
+
+static bool int19_logged;
+
+static const char *bank_name(u16 alg)
+{
+	switch (alg) {
+	case TPM_ALG_SHA1:
+		return "sha1";
+	case TPM_ALG_SHA256:
+		return "sha256";
+	case TPM_ALG_SHA384:
+		return "sha384";
+	case TPM_ALG_SHA512:
+		return "sha512";
+	case TPM_ALG_SM3_256:
+		return "sm3_256";
+	}
+	return "unknown";
+}
+
+static void report_tpm(const struct tpm_state *t)
+{
+	char banks[64] = "";
+	u32 len = 0;
+	if (t->version == TPM_VER_20)
+		for (u32 i = 0; i < t->banks.count; i++)
+			len += snprintf(banks + len, sizeof(banks) - len, "%s%s",
+					i ? "," : "",
+					bank_name(t->banks.b[i].alg));
+	printf_console("TPM %s (%s) found%s%s%s\n",
+		       t->version == TPM_VER_12 ? "1.2" : "2.0",
+		       t->dev.iface == TPM_IFACE_CRB ? "CRB" : "TIS",
+		       len ? ", PCR banks " : "", banks,
+		       tpm_usable(t) ? ", started" : "");
+}
+
+// The log area: QEMU's "etc/tpm/log" blob from the table-loader.
+static void *log_area(u32 *size)
+{
+	const struct loader_file *f = loader_find(&acpi_loaded, "etc/tpm/log");
+	if (!f || f->size < 1024)
+		return NULL;
+	*size = f->size;
+	if (CONFIG_TPM_LOG_LIMIT_KB && *size > CONFIG_TPM_LOG_LIMIT_KB * 1024u)
+		*size = CONFIG_TPM_LOG_LIMIT_KB * 1024u;
+	return f->data;
+}
+
+// EV_S_CRTM_VERSION data: the version as a NUL-terminated UTF-16 string
+// (PFP "EV_S_CRTM_VERSION").
+static void measure_crtm_version(void)
+{
+	static const char ver[] = "mbios " MBIOS_VERSION;
+	u8 utf16[2 * sizeof(ver)];
+	for (u32 i = 0; i < sizeof(ver); i++) {
+		utf16[2 * i] = (u8)ver[i];
+		utf16[2 * i + 1] = 0;
+	}
+	tcg_measure(&g_tcg, PCR_CRTM, EV_S_CRTM_VERSION, utf16, sizeof(utf16),
+		    utf16, sizeof(utf16));
+}
+
+// The whole firmware image as QEMU mapped it below 4 GiB: the ROM alias,
+// not the shadow copy whose data has changed since reset.
+static void measure_image(void)
+{
+	u32 size = CONFIG_IMAGE_SIZE_KB * 1024u;
+	const void *image = phys_ptr(0u - size);
+	static const char ev[] = "POST CODE";
+	tcg_measure(&g_tcg, PCR_CRTM, EV_POST_CODE, image, size, ev,
+		    sizeof(ev) - 1);
+}
+
+static void measure_tagged(u32 pcr, u32 tag, const void *data, u32 len,
+			   const char *desc)
+{
+	u8 buf[sizeof(struct tcg_tagged_event) + 48];
+	struct tcg_tagged_event *ev = (void *)buf;
+	u32 dlen = MIN((u32)strlen(desc), 48u);
+	ev->event_id = tag;
+	ev->event_data_size = dlen;
+	memcpy(ev->event_data, desc, dlen);
+	tcg_measure(&g_tcg, pcr, EV_EVENT_TAG, data, len, buf,
+		    sizeof(*ev) + dlen);
+}
+
+static void measure_platform_config(void)
+{
+	u32 len;
+	const void *smbios = smbios_table(&len);
+	if (smbios)
+		measure_tagged(PCR_CONFIG, TCG_TAG_SMBIOS, smbios, len,
+			       "SMBIOS");
+	// Every blob QEMU's table-loader placed, except the (empty) log.
+	for (int i = 0; i < acpi_loaded.count; i++) {
+		const struct loader_file *f = &acpi_loaded.files[i];
+		if (!strcmp(f->name, "etc/tpm/log"))
+			continue;
+		tcg_measure(&g_tcg, PCR_CONFIG, EV_PLATFORM_CONFIG_FLAGS,
+			    f->data, f->size, f->name, strlen(f->name));
+	}
+}
+
+void tcg_setup(void)
+{
+	int rc = tpm_setup(&g_tpm, TPM_MMIO_BASE);
+	if (rc == TPM_E_NODEV) {
+		dprint(DL_INFO, "tpm: none found\n");
+		return;
+	}
+	if (!g_tpm.present)
+		return;
+	report_tpm(&g_tpm);
+	if (!tpm_usable(&g_tpm))
+		return; // tpm_setup said why
+	u32 size = 0;
+	void *area = log_area(&size);
+	if (!area) {
+		printf_console("TPM: no event log area from QEMU "
+			       "(etc/tpm/log)\n");
+		return;
+	}
+	if (tcg_log_start(&g_tcg, &g_tpm, area, size))
+		return;
+	dprint(DL_INFO, "tcg: log at %p, %u bytes\n", area, size);
+	measure_crtm_version();
+	measure_image();
+	measure_platform_config();
+}
+
+void tcg_measure_rom_scan_start(void)
+{
+	static const char ev[] = "Start Option ROM Scan";
+	tcg_measure(&g_tcg, PCR_OPROM, EV_ACTION, ev, sizeof(ev) - 1, ev,
+		    sizeof(ev) - 1);
+}
+
 void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 {
-	(void)bdf;
-	(void)rom;
-	(void)len;
+	if (!g_tcg.active)
+		return;
+	struct {
+		struct tcg_tagged_event tag;
+		struct tcg_option_rom_exec exec;
+	} PACKED ev;
+	ev.tag.event_id = TCG_TAG_OPTION_ROM_EXEC;
+	ev.tag.event_data_size = sizeof(ev.exec);
+	ev.exec.reserved = 0;
+	ev.exec.pfa = bdf;
+	sha1(rom, len, ev.exec.image_sha1);
+	tcg_measure(&g_tcg, PCR_OPROM, EV_EVENT_TAG, rom, len, &ev,
+		    sizeof(ev));
 }
-void tcg_measure_kernel_boot(void) {}
-void tcg_prepare_boot(void) {}
+
+// Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes).
+static bool hash_fw_cfg_item(u16 key, u32 size, struct tcglog_digest *d,
+			     u32 *n)
+{
+	u8 *buf = malloc_tmp(0x10000, 16);
+	if (!buf)
+		return false;
+	struct tcg_hasher h;
+	tcg_hash_begin(&g_tcg, &h);
+	for (u32 off = 0; off < size; off += 0x10000) {
+		u32 chunk = MIN(size - off, 0x10000u);
+		fw_cfg_read(key, off, buf, chunk);
+		tcg_hash_update(&h, buf, chunk);
+	}
+	*n = tcg_hash_end(&h, d);
+	return true;
+}
+
+static void measure_fw_cfg_item(u16 size_key, u16 data_key, const char *what)
+{
+	u32 size = fw_cfg_read32(size_key);
+	if (!size)
+		return;
+	struct tcglog_digest d[TCGLOG_MAX_BANKS];
+	u32 n;
+	if (hash_fw_cfg_item(data_key, size, d, &n))
+		tcg_measure_digests(&g_tcg, PCR_IPL, EV_IPL, d, n, what,
+				    strlen(what));
+}
+
+// Direct kernel boot (-kernel/-initrd/-append): QEMU's linuxboot ROM will
+// load these from fw_cfg, so they are measured here, before it runs
+// (docs/measurements.md explains the choice of PCR 4 and EV_IPL).
+void tcg_measure_kernel_boot(void)
+{
+	if (!g_tcg.active || !fw_cfg_read32(FW_CFG_KERNEL_SIZE))
+		return;
+	measure_fw_cfg_item(FW_CFG_SETUP_SIZE, FW_CFG_SETUP_DATA,
+			    "Linux kernel setup (as patched by QEMU)");
+	measure_fw_cfg_item(FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA,
+			    "Linux kernel");
+	measure_fw_cfg_item(FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA,
+			    "Linux initrd");
+	u32 len = fw_cfg_read32(FW_CFG_CMDLINE_SIZE);
+	if (len && len <= 4096) {
+		char *cmdline = malloc_tmp(len, 1);
+		if (!cmdline)
+			return;
+		fw_cfg_read(FW_CFG_CMDLINE_DATA, 0, cmdline, len);
+		u32 text = strnlen(cmdline, len); // without the NUL
+		tcg_measure(&g_tcg, PCR_IPL, EV_IPL, cmdline, text, cmdline,
+			    text);
+	}
+}
+
+void tcg_prepare_boot(void)
+{
+	if (g_tcg.active && !int19_logged) {
+		int19_logged = true;
+		static const char ev[] = "Calling INT 19h";
+		tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, ev, sizeof(ev) - 1, ev,
+			    sizeof(ev) - 1);
+		static const u8 sep[4] = {0, 0, 0, 0};
+		for (u32 pcr = 0; pcr < 8; pcr++)
+			tcg_measure(&g_tcg, pcr, EV_SEPARATOR, sep, sizeof(sep),
+				    sep, sizeof(sep));
+	}
+	if (g_tpm.present && !g_tpm.failed)
+		tpm_prepare_boot(&g_tpm);
+}
+
 void tcg_measure_boot_action(const char *what, const char *desc)
 {
-	(void)what;
-	(void)desc;
+	(void)desc; // the PFP strings are fixed; the device is in the IPL
+	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, what, strlen(what), what,
+		    strlen(what));
 }
-void tcg_measure_mbr(const u8 *mbr) { (void)mbr; }
-void tcg_measure_boot_failed(void) {}
-void tcg_measure_int18(void) {}
+
+void tcg_measure_mbr(const u8 *mbr)
+{
+	static const char ev[] = "MBR";
+	tcg_measure(&g_tcg, PCR_IPL, EV_IPL, mbr, 440, ev, sizeof(ev) - 1);
+	tcg_measure(&g_tcg, PCR_IPL_CONFIG, EV_IPL_PARTITION_DATA, mbr + 440,
+		    72, mbr + 440, 72);
+}
+
+void tcg_measure_boot_failed(void)
+{
+	static const char ev[] = "Returned INT 19h";
+	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, ev, sizeof(ev) - 1, ev,
+		    sizeof(ev) - 1);
+}
+
+void tcg_measure_int18(void)
+{
+	static const char ev[] = "Return via INT 18h";
+	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, ev, sizeof(ev) - 1, ev,
+		    sizeof(ev) - 1);
+}
+
 void tcg_menu_entries(void) {}
+
 bool tcg_menu_key(char key)
 {
 	(void)key;

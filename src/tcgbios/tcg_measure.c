@@ -1,0 +1,152 @@
+// Extend-then-log with a pre-checked log: see tcg_measure.h.
+#include "tcgbios/tcg_measure.h"
+#include "lib/string.h"
+#include "output.h"
+#include "std/tcg.h"
+
+struct tcg_ctx g_tcg;
+
+int tcg_log_start(struct tcg_ctx *c, struct tpm_state *tpm, void *area,
+		  u32 size)
+{
+	memset(c, 0, sizeof(*c));
+	c->tpm = tpm;
+	int rc;
+	if (tpm->version == TPM_VER_12) {
+		rc = tcglog_init_tpm12(&c->log, area, size);
+	} else {
+		u16 algs[TCGLOG_MAX_BANKS];
+		u32 n = 0;
+		for (u32 i = 0; i < tpm->banks.count && n < TCGLOG_MAX_BANKS;
+		     i++)
+			algs[n++] = tpm->banks.b[i].alg;
+		rc = tcglog_init_tpm2(&c->log, area, size, algs, n);
+	}
+	if (rc) {
+		printf_console("TPM: event log area of %u bytes unusable "
+			       "(%d); measurements are off\n",
+			       size, rc);
+		return rc;
+	}
+	c->active = true;
+	return 0;
+}
+
+void tcg_hash_begin(const struct tcg_ctx *c, struct tcg_hasher *h)
+{
+	h->count = c->log.nbanks;
+	for (u32 i = 0; i < h->count; i++)
+		hash_init(&h->ctx[i], c->log.banks[i].alg);
+}
+
+void tcg_hash_update(struct tcg_hasher *h, const void *data, u32 len)
+{
+	for (u32 i = 0; i < h->count; i++)
+		hash_update(&h->ctx[i], data, len);
+}
+
+u32 tcg_hash_end(struct tcg_hasher *h, struct tcglog_digest *out)
+{
+	for (u32 i = 0; i < h->count; i++) {
+		out[i].alg = h->ctx[i].alg;
+		hash_final(&h->ctx[i], out[i].digest);
+	}
+	return h->count;
+}
+
+// One PCR_Extend (TPM 2.0, all banks) or TPM_Extend (1.2, SHA-1).
+static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
+		  u32 n)
+{
+	struct tpm_state *t = c->tpm;
+	if (t->version == TPM_VER_12) {
+		for (u32 i = 0; i < n; i++)
+			if (d[i].alg == TPM_ALG_SHA1)
+				return tpm12_extend(&t->dev, pcr, d[i].digest,
+						    NULL);
+		return TPM_E_ARG;
+	}
+	u8 packed[TPM2_MAX_BANKS * TCG_MAX_DIGEST_SIZE];
+	u32 off = 0;
+	for (u32 b = 0; b < t->banks.count; b++) {
+		u32 i = 0;
+		while (i < n && d[i].alg != t->banks.b[b].alg)
+			i++;
+		if (i == n)
+			return TPM_E_ARG;
+		memcpy(packed + off, d[i].digest, t->banks.b[b].digest_size);
+		off += t->banks.b[b].digest_size;
+	}
+	return tpm2_pcr_extend(&t->dev, pcr, &t->banks, packed);
+}
+
+void tcg_cap(struct tcg_ctx *c, const char *why)
+{
+	if (!c->active || c->capped)
+		return;
+	c->capped = true;
+	c->cap_reason = why;
+	printf_console("TPM: %s; PCRs 0-7 capped with error separators, "
+		       "no further measurements this boot\n",
+		       why);
+	static const u8 error_sep[4] = {1, 0, 0, 0};
+	struct tcglog_digest d[TCGLOG_MAX_BANKS];
+	u32 n = tcglog_hash_event(&c->log, error_sep, sizeof(error_sep), d);
+	for (u32 pcr = 0; pcr < 8; pcr++) {
+		if (c->tpm->failed || extend(c, pcr, d, n))
+			break; // a dead TPM: the log must not claim more
+		tcglog_append_reserved(&c->log, pcr, EV_SEPARATOR, d, n,
+				       error_sep, sizeof(error_sep));
+	}
+}
+
+int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
+			const struct tcglog_digest *d, u32 n,
+			const void *event, u32 event_len)
+{
+	if (!c->active || !tpm_usable(c->tpm))
+		return TCG_E_INACTIVE;
+	if (c->capped)
+		return TCG_E_CAPPED;
+	if (!tcglog_room(&c->log, event_len)) {
+		tcg_cap(c, "event log full");
+		return TCG_E_LOG_FULL;
+	}
+	int rc = extend(c, pcr, d, n);
+	if (rc) {
+		dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", pcr, rc);
+		tcg_cap(c, "PCR extend failed");
+		return TCG_E_EXTEND;
+	}
+	rc = tcglog_append(&c->log, pcr, type, d, n, event, event_len);
+	if (rc) {
+		// Cannot happen after tcglog_room(); make it loud if it does.
+		tcg_cap(c, "event log write failed after extend");
+		return TCG_E_LOG_FULL;
+	}
+	return TCG_OK;
+}
+
+int tcg_measure(struct tcg_ctx *c, u32 pcr, u32 type, const void *data,
+		u32 len, const void *event, u32 event_len)
+{
+	if (!c->active)
+		return TCG_E_INACTIVE;
+	struct tcglog_digest d[TCGLOG_MAX_BANKS];
+	u32 n = tcglog_hash_event(&c->log, data, len, d);
+	return tcg_measure_digests(c, pcr, type, d, n, event, event_len);
+}
+
+int tcg_log_only(struct tcg_ctx *c, u32 pcr, u32 type, const void *event,
+		 u32 event_len)
+{
+	if (!c->active || c->capped)
+		return c->active ? TCG_E_CAPPED : TCG_E_INACTIVE;
+	if (!tcglog_room(&c->log, event_len)) {
+		tcg_cap(c, "event log full");
+		return TCG_E_LOG_FULL;
+	}
+	return tcglog_append(&c->log, pcr, type, NULL, 0, event, event_len)
+		       ? TCG_E_LOG_FULL
+		       : TCG_OK;
+}
