@@ -9,26 +9,26 @@
 // Error codes: all negative and distinct, so a log line names the cause.
 enum {
 	TPM_OK = 0,
-	TPM_E_NODEV = -1, // nothing answers at the register window
-	TPM_E_IFACE = -2, // interface id/capability not understood
-	TPM_E_LOCALITY = -3, // locality not granted within TIMEOUT_A
+	TPM_E_NODEV = -1,	   // nothing answers at the register window
+	TPM_E_IFACE = -2,	   // interface id/capability not understood
+	TPM_E_LOCALITY = -3,	   // locality not granted within TIMEOUT_A
 	TPM_E_LOCALITY_RANGE = -4, // locality > 4 or not offered by the TPM
-	TPM_E_NOT_READY = -5, // commandReady/cmdReady not reached
-	TPM_E_BURST = -6, // burstCount stayed 0 (TIMEOUT_D)
-	TPM_E_STS_VALID = -7, // stsValid never set (TIMEOUT_C)
-	TPM_E_EXPECT = -8, // Expect bit wrong while sending
-	TPM_E_TIMEOUT = -9, // no response within the command duration
-	TPM_E_RESP_SHORT = -10, // response header size < 10
-	TPM_E_RESP_TOO_BIG = -11, // response larger than the caller's buffer
-	TPM_E_RESP_TRUNC = -12, // data ran out before the header size
-	TPM_E_RESP_EXTRA = -13, // data left over after the header size
-	TPM_E_CMD_SIZE = -14, // command < 10 bytes or > device buffer
-	TPM_E_CRB_ERROR = -15, // CRB tpmSts fatal error bit
-	TPM_E_CRB_BUFFER = -16, // CRB buffer address/size unusable
-	TPM_E_CANCEL = -17, // cancel did not complete
-	TPM_E_DISABLED = -18, // TPM marked unusable earlier in this boot
-	TPM_E_ARG = -19, // bad argument from the caller
-	TPM_E_IDLE = -20, // CRB goIdle not acknowledged
+	TPM_E_NOT_READY = -5,	   // commandReady/cmdReady not reached
+	TPM_E_BURST = -6,	   // burstCount stayed 0 (TIMEOUT_D)
+	TPM_E_STS_VALID = -7,	   // stsValid never set (TIMEOUT_C)
+	TPM_E_EXPECT = -8,	   // Expect bit wrong while sending
+	TPM_E_TIMEOUT = -9,	   // no response within the command duration
+	TPM_E_RESP_SHORT = -10,	   // response header size < 10
+	TPM_E_RESP_TOO_BIG = -11,  // response larger than the caller's buffer
+	TPM_E_RESP_TRUNC = -12,	   // data ran out before the header size
+	TPM_E_RESP_EXTRA = -13,	   // data left over after the header size
+	TPM_E_CMD_SIZE = -14,	   // command < 10 bytes or > device buffer
+	TPM_E_CRB_ERROR = -15,	   // CRB tpmSts fatal error bit
+	TPM_E_CRB_BUFFER = -16,	   // CRB buffer address/size unusable
+	TPM_E_CANCEL = -17,	   // cancel did not complete
+	TPM_E_DISABLED = -18,	   // TPM marked unusable earlier in this boot
+	TPM_E_ARG = -19,	   // bad argument from the caller
+	TPM_E_IDLE = -20,	   // CRB goIdle not acknowledged
 };
 
 enum tpm_iface { TPM_IFACE_NONE, TPM_IFACE_TIS, TPM_IFACE_CRB };
@@ -52,12 +52,12 @@ struct tpm_driver_ops {
 
 struct tpm_dev {
 	const struct tpm_driver_ops *ops;
-	u32 base; // physical address of locality 0
-	u8 iface; // enum tpm_iface
-	u8 version; // enum tpm_version
-	s8 locality; // active locality, -1 when none is held
+	u32 base;	  // physical address of locality 0
+	u8 iface;	  // enum tpm_iface
+	u8 version;	  // enum tpm_version
+	s8 locality;	  // active locality, -1 when none is held
 	u8 want_locality; // re-requested by transmit when not held
-	bool failed; // set by the upper layer: refuse all further commands
+	bool failed;	  // set by the upper layer: refuse all further commands
 	bool all_localities; // the interface offers localities 1-4
 	u32 did_vid;
 	u32 intf_id, intf_cap; // raw registers, for the log and the menu

@@ -44,7 +44,7 @@
 #define TIS_STS_VALID 0x00000080u
 #define TIS_STS_BURST_SHIFT 8
 #define TIS_STS_BURST_MASK 0x00FFFF00u
-#define TIS_STS_COMMAND_CANCEL 0x01000000u // TPM 2.0 only
+#define TIS_STS_COMMAND_CANCEL 0x01000000u	// TPM 2.0 only
 #define TIS_STS_RESET_ESTABLISHMENT 0x02000000u // TPM 2.0 only
 #define TIS_STS_FAMILY_SHIFT 26
 #define TIS_STS_FAMILY_MASK 0x0C000000u
@@ -84,7 +84,7 @@
 #define CRB_REG_LOC_STATE 0x00
 #define CRB_REG_LOC_CTRL 0x08
 #define CRB_REG_LOC_STS 0x0C
-#define CRB_REG_INTF_ID 0x30 // same layout as TPM_INTERFACE_ID
+#define CRB_REG_INTF_ID 0x30	// same layout as TPM_INTERFACE_ID
 #define CRB_REG_INTF_ID_HI 0x34 // VID [15:0], DID [31:16]
 #define CRB_REG_CTRL_EXT 0x38
 #define CRB_REG_CTRL_REQ 0x40
@@ -267,8 +267,8 @@
 #define TPM2_RC_FMT1 0x080
 #define TPM2_RC_FMT1_MASK 0x0BF
 #define TPM2_RC_HIERARCHY 0x085 // format one
-#define TPM2_RC_SIZE 0x095 // format one
-#define TPM2_RC_BAD_AUTH 0x0A2 // format one
+#define TPM2_RC_SIZE 0x095	// format one
+#define TPM2_RC_BAD_AUTH 0x0A2	// format one
 #define TPM2_RC_PCR 0x127
 #define TPM2_RC_LOCALITY 0x907
 

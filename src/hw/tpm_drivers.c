@@ -1,0 +1,686 @@
+// TPM TIS/FIFO and CRB drivers (TCG PC Client Platform TPM Profile, PTP).
+// Every wait polls a register against a deadline from the TIMEOUT_A..D
+// values or a command duration, so a dead or misbehaving TPM costs bounded
+// time and yields a distinct error code.
+#include "hw/tpm_drivers.h"
+#include "hw/clock.h"
+#include "hw/io.h"
+#include "lib/string.h"
+#include "output.h"
+#include "std/byteorder.h"
+#include "std/tpm.h"
+
+#define MS 1000u
+#define SEC 1000000u
+
+// PTP 6.5.1.4 default timeouts (TPM 2.0); TIS 1.2 defaults for TPM 1.2.
+static const u32 tpm20_timeouts[4] = {750 * MS, 2000 * MS, 200 * MS, 30 * MS};
+static const u32 tpm12_timeouts[4] = {750 * MS, 2000 * MS, 750 * MS, 750 * MS};
+// Command durations. TPM 2.0 has no reported values: the long class covers
+// SelfTest(full), Clear and PCR_Allocate on slow parts. TPM 1.2 defaults
+// apply until GetCapability(TPM_CAP_PROP_DURATION) says otherwise.
+static const u32 tpm20_durations[3] = {750 * MS, 2000 * MS, 30 * SEC};
+static const u32 tpm12_durations[3] = {2 * SEC, 20 * SEC, 60 * SEC};
+// Bounds applied to values a TPM 1.2 reports.
+#define TIMEOUT_MIN (30 * MS)
+#define TIMEOUT_MAX (10 * SEC)
+#define DURATION_MIN (100 * MS)
+#define DURATION_MAX (120 * SEC)
+
+static const char *const err_names[] = {
+    [0] = "ok",
+    [-TPM_E_NODEV] = "no TPM",
+    [-TPM_E_IFACE] = "unknown interface",
+    [-TPM_E_LOCALITY] = "locality not granted",
+    [-TPM_E_LOCALITY_RANGE] = "locality not available",
+    [-TPM_E_NOT_READY] = "TPM not ready",
+    [-TPM_E_BURST] = "burstCount stuck at 0",
+    [-TPM_E_STS_VALID] = "stsValid not set",
+    [-TPM_E_EXPECT] = "Expect bit wrong",
+    [-TPM_E_TIMEOUT] = "command timed out",
+    [-TPM_E_RESP_SHORT] = "response shorter than a header",
+    [-TPM_E_RESP_TOO_BIG] = "response too big",
+    [-TPM_E_RESP_TRUNC] = "response truncated",
+    [-TPM_E_RESP_EXTRA] = "response longer than its size field",
+    [-TPM_E_CMD_SIZE] = "bad command size",
+    [-TPM_E_CRB_ERROR] = "CRB fatal error",
+    [-TPM_E_CRB_BUFFER] = "CRB buffer unusable",
+    [-TPM_E_CANCEL] = "cancel failed",
+    [-TPM_E_DISABLED] = "TPM disabled for this boot",
+    [-TPM_E_ARG] = "bad argument",
+    [-TPM_E_IDLE] = "goIdle not acknowledged",
+};
+
+const char *tpm_strerror(int err)
+{
+	if (err <= 0 && -err < (int)ARRAY_SIZE(err_names) && err_names[-err])
+		return err_names[-err];
+	return "error";
+}
+
+static u32 loc_base(const struct tpm_dev *dev, u8 loc)
+{
+	return dev->base + loc * TPM_LOCALITY_STRIDE;
+}
+
+// Poll until (reg & mask) == want; *val gets the last value read.
+static bool wait32(u32 addr, u32 mask, u32 want, u32 us, u32 *val)
+{
+	u64 end = clock_deadline(us);
+	for (;;) {
+		u32 v = mmio_read32(addr);
+		if (val)
+			*val = v;
+		if ((v & mask) == want)
+			return true;
+		if (clock_expired(end))
+			return false;
+	}
+}
+
+static bool wait8(u32 addr, u8 mask, u8 want, u32 us)
+{
+	u64 end = clock_deadline(us);
+	for (;;) {
+		if ((mmio_read8(addr) & mask) == want)
+			return true;
+		if (clock_expired(end))
+			return false;
+	}
+}
+
+// ---- TIS / FIFO (PTP 5.5.2, TIS 1.2/1.3) -----------------------------------
+
+static int tis_request_locality(struct tpm_dev *dev, u8 loc)
+{
+	const u8 ok = TIS_ACCESS_ACTIVE_LOCALITY | TIS_ACCESS_REG_VALID;
+	u32 acc = loc_base(dev, loc) + TIS_REG_ACCESS;
+	if ((mmio_read8(acc) & ok) == ok) {
+		dev->locality = loc;
+		return TPM_OK;
+	}
+	if (dev->locality >= 0)
+		dev->ops->release_locality(dev);
+	mmio_write8(acc, TIS_ACCESS_REQUEST_USE);
+	if (!wait8(acc, ok, ok, dev->timeout_a)) {
+		// Withdraw the request so it is not granted behind our back.
+		mmio_write8(acc, TIS_ACCESS_ACTIVE_LOCALITY);
+		dprint(DL_ERR, "tpm tis: locality %u not granted in %u us\n",
+		       loc, dev->timeout_a);
+		return TPM_E_LOCALITY;
+	}
+	dev->locality = loc;
+	return TPM_OK;
+}
+
+static void tis_release_locality(struct tpm_dev *dev)
+{
+	if (dev->locality < 0)
+		return;
+	mmio_write8(loc_base(dev, dev->locality) + TIS_REG_ACCESS,
+		    TIS_ACCESS_ACTIVE_LOCALITY);
+	dev->locality = -1;
+}
+
+// To Ready: discards a response or aborts a command. From Completion the
+// first commandReady write only reaches Idle and a second one is needed
+// (PTP FIFO state machine), so repeat the write about every millisecond.
+static bool tis_ready(struct tpm_dev *dev, u32 sts)
+{
+	u64 end = clock_deadline(dev->timeout_b);
+	u64 next = 0;
+	for (;;) {
+		u64 t = clock_us();
+		if (t >= next) {
+			mmio_write8(sts, TIS_STS_COMMAND_READY);
+			next = t + 1000;
+		}
+		if (mmio_read32(sts) & TIS_STS_COMMAND_READY)
+			return true;
+		if (clock_expired(end))
+			return false;
+	}
+}
+
+static int tis_cancel(struct tpm_dev *dev)
+{
+	if (dev->locality < 0)
+		return TPM_E_LOCALITY;
+	u32 sts = loc_base(dev, dev->locality) + TIS_REG_STS;
+	if (dev->version == TPM_VER_20) {
+		// commandCancel ends execution early; the TPM then completes.
+		mmio_write8(sts + 3, TIS_STS_COMMAND_CANCEL >> 24);
+		wait32(sts, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
+		       TIS_STS_VALID | TIS_STS_DATA_AVAIL, dev->timeout_b,
+		       NULL);
+	}
+	if (!tis_ready(dev, sts)) {
+		dprint(DL_ERR, "tpm tis: cancel: commandReady not reached\n");
+		return TPM_E_CANCEL;
+	}
+	return TPM_OK;
+}
+
+// burstCount, waiting up to TIMEOUT_D for it to become non-zero.
+static u32 tis_burst(struct tpm_dev *dev, u32 sts)
+{
+	u64 end = clock_deadline(dev->timeout_d);
+	for (;;) {
+		u32 b = (mmio_read32(sts) & TIS_STS_BURST_MASK) >>
+			TIS_STS_BURST_SHIFT;
+		if (b)
+			return b;
+		if (clock_expired(end))
+			return 0;
+	}
+}
+
+static int tis_send(struct tpm_dev *dev, u32 sts, u32 fifo, const u8 *cmd,
+		    u32 len)
+{
+	u32 sent = 0;
+	// All but the last byte in bursts, Expect must stay set; the last byte
+	// alone, after which Expect must clear (PTP 5.5.2.2.2).
+	while (sent < len) {
+		u32 burst = tis_burst(dev, sts);
+		if (!burst) {
+			dprint(DL_ERR,
+			       "tpm tis: burstCount 0 for %u us at byte %u\n",
+			       dev->timeout_d, sent);
+			return TPM_E_BURST;
+		}
+		u32 n = sent < len - 1 ? MIN(burst, len - 1 - sent) : 1;
+		for (u32 i = 0; i < n; i++)
+			mmio_write8(fifo, cmd[sent++]);
+		u32 v;
+		if (!wait32(sts, TIS_STS_VALID, TIS_STS_VALID, dev->timeout_c,
+			    &v)) {
+			dprint(DL_ERR,
+			       "tpm tis: stsValid not set after write\n");
+			return TPM_E_STS_VALID;
+		}
+		bool more = sent < len;
+		if (!!(v & TIS_STS_EXPECT) != more) {
+			dprint(DL_ERR,
+			       "tpm tis: Expect=%u after %u of %u bytes\n",
+			       !!(v & TIS_STS_EXPECT), sent, len);
+			return TPM_E_EXPECT;
+		}
+	}
+	return TPM_OK;
+}
+
+static int tis_recv(struct tpm_dev *dev, u32 sts, u32 fifo, u8 *buf, u32 len)
+{
+	const u32 avail = TIS_STS_VALID | TIS_STS_DATA_AVAIL;
+	u32 got = 0;
+	while (got < len) {
+		if (!wait32(sts, avail, avail, dev->timeout_c, NULL)) {
+			dprint(DL_ERR,
+			       "tpm tis: response ended at byte %u of %u\n",
+			       got, len);
+			return TPM_E_RESP_TRUNC;
+		}
+		u32 burst = tis_burst(dev, sts);
+		if (!burst) {
+			dprint(DL_ERR,
+			       "tpm tis: burstCount 0 reading byte %u\n", got);
+			return TPM_E_BURST;
+		}
+		u32 n = MIN(burst, len - got);
+		for (u32 i = 0; i < n; i++)
+			buf[got++] = mmio_read8(fifo);
+	}
+	return TPM_OK;
+}
+
+static int tis_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+			u8 *resp, u32 resp_max, u32 *resp_len, u32 wait_us)
+{
+	u32 base = loc_base(dev, dev->locality);
+	u32 sts = base + TIS_REG_STS, fifo = base + TIS_REG_DATA_FIFO;
+	const u32 avail = TIS_STS_VALID | TIS_STS_DATA_AVAIL;
+	int rc;
+
+	if (!(mmio_read32(sts) & TIS_STS_COMMAND_READY) &&
+	    !tis_ready(dev, sts)) {
+		dprint(DL_ERR, "tpm tis: commandReady not set in %u us\n",
+		       dev->timeout_b);
+		return TPM_E_NOT_READY;
+	}
+	rc = tis_send(dev, sts, fifo, cmd, cmd_len);
+	if (rc)
+		goto abort;
+	mmio_write8(sts, TIS_STS_GO);
+	if (!wait32(sts, avail, avail, wait_us, NULL)) {
+		dprint(DL_ERR, "tpm tis: no response to 0x%x in %u us\n",
+		       get_be32(cmd + 6), wait_us);
+		tis_cancel(dev);
+		return TPM_E_TIMEOUT;
+	}
+	rc = tis_recv(dev, sts, fifo, resp, TPM_HEADER_SIZE);
+	if (rc)
+		goto abort;
+	u32 size = get_be32(resp + 2);
+	if (size < TPM_HEADER_SIZE) {
+		dprint(DL_ERR, "tpm tis: response size field %u\n", size);
+		rc = TPM_E_RESP_SHORT;
+		goto abort;
+	}
+	if (size > resp_max) {
+		dprint(DL_ERR, "tpm tis: response of %u bytes > buffer %u\n",
+		       size, resp_max);
+		rc = TPM_E_RESP_TOO_BIG;
+		goto abort;
+	}
+	rc = tis_recv(dev, sts, fifo, resp + TPM_HEADER_SIZE,
+		      size - TPM_HEADER_SIZE);
+	if (rc)
+		goto abort;
+	u32 v;
+	if (!wait32(sts, TIS_STS_VALID, TIS_STS_VALID, dev->timeout_c, &v)) {
+		dprint(DL_ERR, "tpm tis: stsValid not set after read\n");
+		rc = TPM_E_STS_VALID;
+		goto abort;
+	}
+	if (v & TIS_STS_DATA_AVAIL) {
+		dprint(DL_ERR, "tpm tis: data beyond response size %u\n", size);
+		rc = TPM_E_RESP_EXTRA;
+		goto abort;
+	}
+	*resp_len = size;
+	// Release the response buffer; the TPM goes idle/ready.
+	mmio_write8(sts, TIS_STS_COMMAND_READY);
+	return TPM_OK;
+abort:
+	mmio_write8(sts, TIS_STS_COMMAND_READY);
+	return rc;
+}
+
+static int tis_probe(struct tpm_dev *dev)
+{
+	u32 id = mmio_read32(dev->base + TIS_REG_INTERFACE_ID);
+	u32 cap = mmio_read32(dev->base + TIS_REG_INTF_CAPABILITY);
+	dev->intf_id = id;
+	dev->intf_cap = cap;
+	dev->did_vid = mmio_read32(dev->base + TIS_REG_DID_VID);
+	dev->all_localities = true; // TIS 1.2 and PTP FIFO: five localities
+	if ((id & TPM_INTF_TYPE_MASK) == TPM_INTF_TYPE_FIFO) {
+		dev->version = TPM_VER_20; // PTP FIFO is TPM 2.0 only
+		return TPM_OK;
+	}
+	// Legacy TIS: the capability register carries the interface version.
+	switch ((cap & TIS_CAP_IFVER_MASK) >> TIS_CAP_IFVER_SHIFT) {
+	case TIS_CAP_IFVER_TIS12:
+	case TIS_CAP_IFVER_TIS13:
+		dev->version = TPM_VER_12;
+		return TPM_OK;
+	case TIS_CAP_IFVER_PTP20:
+		dev->version = TPM_VER_20;
+		return TPM_OK;
+	}
+	dprint(DL_ERR, "tpm tis: unknown interface version, capability 0x%x\n",
+	       cap);
+	return TPM_E_IFACE;
+}
+
+static const struct tpm_driver_ops tis_ops = {
+    .name = "TIS",
+    .probe = tis_probe,
+    .request_locality = tis_request_locality,
+    .release_locality = tis_release_locality,
+    .transfer = tis_transfer,
+    .cancel = tis_cancel,
+};
+
+// ---- CRB (PTP 5.5.3 / 6.5.3) ----------------------------------------------
+
+static void crb_write(u32 addr, const u8 *src, u32 len)
+{
+	u32 i = 0;
+	for (; i < len && ((addr + i) & 3); i++)
+		mmio_write8(addr + i, src[i]);
+	for (; i + 4 <= len; i += 4)
+		mmio_write32(addr + i, get_le32(src + i));
+	for (; i < len; i++)
+		mmio_write8(addr + i, src[i]);
+}
+
+static void crb_read(u32 addr, u8 *dst, u32 len)
+{
+	u32 i = 0;
+	for (; i < len && ((addr + i) & 3); i++)
+		dst[i] = mmio_read8(addr + i);
+	for (; i + 4 <= len; i += 4)
+		put_le32(dst + i, mmio_read32(addr + i));
+	for (; i < len; i++)
+		dst[i] = mmio_read8(addr + i);
+}
+
+// The buffers come from the control area of the locality in use. The
+// firmware runs 32-bit without paging, so they must sit below 4 GiB.
+static int crb_read_buffers(struct tpm_dev *dev, u8 loc)
+{
+	u32 b = loc_base(dev, loc);
+	u32 cmd_lo = mmio_read32(b + CRB_REG_CMD_LADDR);
+	u32 cmd_hi = mmio_read32(b + CRB_REG_CMD_HADDR);
+	u32 cmd_size = mmio_read32(b + CRB_REG_CMD_SIZE);
+	u32 rsp_lo = mmio_read32(b + CRB_REG_RSP_ADDR);
+	u32 rsp_hi = mmio_read32(b + CRB_REG_RSP_ADDR + 4);
+	u32 rsp_size = mmio_read32(b + CRB_REG_RSP_SIZE);
+	if (cmd_hi || rsp_hi || !cmd_lo || !rsp_lo ||
+	    cmd_size < TPM_HEADER_SIZE || rsp_size < TPM_HEADER_SIZE ||
+	    cmd_lo + cmd_size - 1 < cmd_lo || rsp_lo + rsp_size - 1 < rsp_lo) {
+		dprint(DL_ERR,
+		       "tpm crb: unusable buffers cmd %x:%08x+%u rsp "
+		       "%x:%08x+%u\n",
+		       cmd_hi, cmd_lo, cmd_size, rsp_hi, rsp_lo, rsp_size);
+		return TPM_E_CRB_BUFFER;
+	}
+	dev->crb_cmd_addr = cmd_lo;
+	dev->crb_cmd_size = cmd_size;
+	dev->crb_rsp_addr = rsp_lo;
+	dev->crb_rsp_size = rsp_size;
+	return TPM_OK;
+}
+
+static bool crb_holds(struct tpm_dev *dev, u8 loc)
+{
+	u32 want = CRB_LOC_STATE_REG_VALID | CRB_LOC_STATE_ASSIGNED |
+		   (u32)loc << CRB_LOC_STATE_ACTIVE_SHIFT;
+	u32 mask = CRB_LOC_STATE_REG_VALID | CRB_LOC_STATE_ASSIGNED |
+		   CRB_LOC_STATE_ACTIVE_MASK;
+	u32 b = loc_base(dev, loc);
+	return (mmio_read32(b + CRB_REG_LOC_STATE) & mask) == want &&
+	       (mmio_read32(b + CRB_REG_LOC_STS) & CRB_LOC_STS_GRANTED);
+}
+
+static int crb_request_locality(struct tpm_dev *dev, u8 loc)
+{
+	if (loc && !dev->all_localities) {
+		dprint(DL_ERR, "tpm crb: locality %u not offered\n", loc);
+		return TPM_E_LOCALITY_RANGE;
+	}
+	if (!crb_holds(dev, loc)) {
+		if (dev->locality >= 0)
+			dev->ops->release_locality(dev);
+		u32 b = loc_base(dev, loc);
+		mmio_write32(b + CRB_REG_LOC_CTRL, CRB_LOC_CTRL_REQUEST);
+		u64 end = clock_deadline(dev->timeout_a);
+		while (!crb_holds(dev, loc)) {
+			if (clock_expired(end)) {
+				mmio_write32(b + CRB_REG_LOC_CTRL,
+					     CRB_LOC_CTRL_RELINQUISH);
+				dprint(DL_ERR,
+				       "tpm crb: locality %u not granted in "
+				       "%u us\n",
+				       loc, dev->timeout_a);
+				return TPM_E_LOCALITY;
+			}
+		}
+	}
+	int rc = crb_read_buffers(dev, loc);
+	if (rc)
+		return rc;
+	dev->locality = loc;
+	return TPM_OK;
+}
+
+static void crb_release_locality(struct tpm_dev *dev)
+{
+	if (dev->locality < 0)
+		return;
+	u32 b = loc_base(dev, dev->locality);
+	// Idle saves power and is the state an OS driver expects to find.
+	mmio_write32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_GO_IDLE);
+	if (!wait32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_GO_IDLE, 0,
+		    dev->timeout_c, NULL))
+		dprint(DL_ERR, "tpm crb: goIdle not acknowledged\n");
+	mmio_write32(b + CRB_REG_LOC_CTRL, CRB_LOC_CTRL_RELINQUISH);
+	dev->locality = -1;
+}
+
+static int crb_cancel(struct tpm_dev *dev)
+{
+	if (dev->locality < 0)
+		return TPM_E_LOCALITY;
+	u32 b = loc_base(dev, dev->locality);
+	mmio_write32(b + CRB_REG_CTRL_CANCEL, CRB_CTRL_CANCEL);
+	bool done = wait32(b + CRB_REG_CTRL_START, CRB_CTRL_START, 0,
+			   dev->timeout_b, NULL);
+	mmio_write32(b + CRB_REG_CTRL_CANCEL, 0);
+	if (!done) {
+		dprint(DL_ERR, "tpm crb: cancel: start bit not cleared\n");
+		return TPM_E_CANCEL;
+	}
+	return TPM_OK;
+}
+
+static int crb_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+			u8 *resp, u32 resp_max, u32 *resp_len, u32 wait_us)
+{
+	u32 b = loc_base(dev, dev->locality);
+	u32 v;
+
+	if (cmd_len > dev->crb_cmd_size) {
+		dprint(DL_ERR, "tpm crb: command of %u bytes > buffer %u\n",
+		       cmd_len, dev->crb_cmd_size);
+		return TPM_E_CMD_SIZE;
+	}
+	if (mmio_read32(b + CRB_REG_CTRL_STS) & CRB_CTRL_STS_ERROR) {
+		dprint(DL_ERR, "tpm crb: TPM reports a fatal error\n");
+		return TPM_E_CRB_ERROR;
+	}
+	// Idle -> Ready: the TPM clears cmdReady once it is ready (PTP 5.5.3).
+	mmio_write32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY);
+	if (!wait32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY, 0,
+		    dev->timeout_c, NULL) ||
+	    !wait32(b + CRB_REG_CTRL_STS,
+		    CRB_CTRL_STS_IDLE | CRB_CTRL_STS_ERROR, 0, dev->timeout_c,
+		    NULL)) {
+		dprint(DL_ERR, "tpm crb: cmdReady not reached in %u us\n",
+		       dev->timeout_c);
+		return TPM_E_NOT_READY;
+	}
+	crb_write(dev->crb_cmd_addr, cmd, cmd_len);
+	mmio_write32(b + CRB_REG_CTRL_START, CRB_CTRL_START);
+	if (!wait32(b + CRB_REG_CTRL_START, CRB_CTRL_START, 0, wait_us, NULL)) {
+		dprint(DL_ERR, "tpm crb: no response to 0x%x in %u us\n",
+		       get_be32(cmd + 6), wait_us);
+		crb_cancel(dev);
+		return TPM_E_TIMEOUT;
+	}
+	v = mmio_read32(b + CRB_REG_CTRL_STS);
+	if (v & CRB_CTRL_STS_ERROR) {
+		dprint(DL_ERR, "tpm crb: fatal error after command 0x%x\n",
+		       get_be32(cmd + 6));
+		return TPM_E_CRB_ERROR;
+	}
+	crb_read(dev->crb_rsp_addr, resp, TPM_HEADER_SIZE);
+	u32 size = get_be32(resp + 2);
+	if (size < TPM_HEADER_SIZE) {
+		dprint(DL_ERR, "tpm crb: response size field %u\n", size);
+		return TPM_E_RESP_SHORT;
+	}
+	if (size > dev->crb_rsp_size) {
+		dprint(DL_ERR, "tpm crb: response size %u > TPM buffer %u\n",
+		       size, dev->crb_rsp_size);
+		return TPM_E_RESP_TRUNC;
+	}
+	if (size > resp_max) {
+		dprint(DL_ERR, "tpm crb: response of %u bytes > buffer %u\n",
+		       size, resp_max);
+		return TPM_E_RESP_TOO_BIG;
+	}
+	crb_read(dev->crb_rsp_addr + TPM_HEADER_SIZE, resp + TPM_HEADER_SIZE,
+		 size - TPM_HEADER_SIZE);
+	*resp_len = size;
+	return TPM_OK;
+}
+
+static int crb_probe(struct tpm_dev *dev)
+{
+	u32 id = mmio_read32(dev->base + CRB_REG_INTF_ID);
+	dev->intf_id = id;
+	dev->intf_cap = 0;
+	u32 hi = mmio_read32(dev->base + CRB_REG_INTF_ID_HI);
+	dev->did_vid = hi; // VID in bits 15:0, DID in 31:16, as TIS DID_VID
+	dev->all_localities = !!(id & TPM_INTF_CAP_LOCALITY);
+	dev->version = TPM_VER_20; // CRB exists only for TPM 2.0
+	return TPM_OK;
+}
+
+static const struct tpm_driver_ops crb_ops = {
+    .name = "CRB",
+    .probe = crb_probe,
+    .request_locality = crb_request_locality,
+    .release_locality = crb_release_locality,
+    .transfer = crb_transfer,
+    .cancel = crb_cancel,
+};
+
+// ---- Common
+// ------------------------------------------------------------------
+
+static void set_defaults(struct tpm_dev *dev)
+{
+	const u32 *t =
+	    dev->version == TPM_VER_12 ? tpm12_timeouts : tpm20_timeouts;
+	const u32 *d =
+	    dev->version == TPM_VER_12 ? tpm12_durations : tpm20_durations;
+	dev->timeout_a = t[0];
+	dev->timeout_b = t[1];
+	dev->timeout_c = t[2];
+	dev->timeout_d = t[3];
+	for (int i = 0; i < 3; i++)
+		dev->duration[i] = d[i];
+}
+
+int tpm_drv_probe(struct tpm_dev *dev, u32 base)
+{
+	if (!dev)
+		return TPM_E_ARG;
+	memset(dev, 0, sizeof(*dev));
+	dev->base = base;
+	dev->locality = -1;
+	dev->version = TPM_VER_20;
+	set_defaults(dev); // TIMEOUT_A for the register-valid wait below
+
+	// Floating bus reads all ones; tpmRegValidSts says the rest is valid
+	// (PTP 6.5.2.3 TPM_ACCESS / 6.5.3.2 TPM_LOC_STATE: same bit).
+	u8 acc = mmio_read8(base + TIS_REG_ACCESS);
+	if (acc == 0xFF) {
+		dprint(DL_INFO, "tpm: nothing at 0x%x\n", base);
+		return TPM_E_NODEV;
+	}
+	if (!wait8(base + TIS_REG_ACCESS, TIS_ACCESS_REG_VALID,
+		   TIS_ACCESS_REG_VALID, dev->timeout_a)) {
+		dprint(DL_ERR, "tpm: registers at 0x%x never valid (0x%x)\n",
+		       base, acc);
+		return TPM_E_NODEV;
+	}
+	u32 id = mmio_read32(base + TIS_REG_INTERFACE_ID);
+	u32 type = id & TPM_INTF_TYPE_MASK;
+	if (type == TPM_INTF_TYPE_CRB && (id & TPM_INTF_CAP_CRB)) {
+		dev->ops = &crb_ops;
+		dev->iface = TPM_IFACE_CRB;
+	} else if (type == TPM_INTF_TYPE_FIFO || type == TPM_INTF_TYPE_TIS13) {
+		dev->ops = &tis_ops;
+		dev->iface = TPM_IFACE_TIS;
+	} else {
+		dprint(DL_ERR, "tpm: unknown interface id 0x%x\n", id);
+		return TPM_E_IFACE;
+	}
+	int rc = dev->ops->probe(dev);
+	if (rc) {
+		dev->ops = NULL;
+		dev->iface = TPM_IFACE_NONE;
+		return rc;
+	}
+	set_defaults(dev);
+	dprint(DL_INFO, "tpm: %s interface, TPM %s, did:vid %04x:%04x\n",
+	       dev->ops->name, dev->version == TPM_VER_12 ? "1.2" : "2.0",
+	       dev->did_vid >> 16, dev->did_vid & 0xFFFF);
+	return tpm_drv_request_locality(dev, 0);
+}
+
+int tpm_drv_request_locality(struct tpm_dev *dev, u8 loc)
+{
+	if (!dev || !dev->ops)
+		return TPM_E_NODEV;
+	if (loc >= TPM_NUM_LOCALITIES) {
+		dprint(DL_ERR, "tpm: no locality %u\n", loc);
+		return TPM_E_LOCALITY_RANGE;
+	}
+	int rc = dev->ops->request_locality(dev, loc);
+	if (rc == TPM_OK)
+		dev->want_locality = loc;
+	return rc;
+}
+
+void tpm_drv_release_locality(struct tpm_dev *dev)
+{
+	if (dev && dev->ops)
+		dev->ops->release_locality(dev);
+}
+
+int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
+		     u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+{
+	if (!dev || !dev->ops)
+		return TPM_E_NODEV;
+	if (dev->failed)
+		return TPM_E_DISABLED;
+	if (!cmd || !resp || !resp_len || (u32)dur > TPM_DUR_LONG)
+		return TPM_E_ARG;
+	*resp_len = 0;
+	if (cmd_len < TPM_HEADER_SIZE || get_be32(cmd + 2) != cmd_len) {
+		dprint(DL_ERR, "tpm: malformed command of %u bytes\n", cmd_len);
+		return TPM_E_CMD_SIZE;
+	}
+	if (resp_max < TPM_HEADER_SIZE)
+		return TPM_E_ARG;
+	if (dev->locality < 0) {
+		int rc = tpm_drv_request_locality(dev, dev->want_locality);
+		if (rc)
+			return rc;
+	}
+	dev->transfers++;
+	return dev->ops->transfer(dev, cmd, cmd_len, resp, resp_max, resp_len,
+				  dev->duration[dur]);
+}
+
+int tpm_drv_cancel(struct tpm_dev *dev)
+{
+	if (!dev || !dev->ops)
+		return TPM_E_NODEV;
+	return dev->ops->cancel(dev);
+}
+
+static u32 clamp_us(u32 v, u32 def, u32 lo, u32 hi)
+{
+	if (!v)
+		return def;
+	if (v < 1000)
+		v *= 1000; // some TPM 1.2 parts report milliseconds
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+void tpm_drv_set_timeouts(struct tpm_dev *dev, const u32 t[4])
+{
+	dev->timeout_a =
+	    clamp_us(t[0], tpm12_timeouts[0], TIMEOUT_MIN, TIMEOUT_MAX);
+	dev->timeout_b =
+	    clamp_us(t[1], tpm12_timeouts[1], TIMEOUT_MIN, TIMEOUT_MAX);
+	dev->timeout_c =
+	    clamp_us(t[2], tpm12_timeouts[2], TIMEOUT_MIN, TIMEOUT_MAX);
+	dev->timeout_d =
+	    clamp_us(t[3], tpm12_timeouts[3], TIMEOUT_MIN, TIMEOUT_MAX);
+}
+
+void tpm_drv_set_durations(struct tpm_dev *dev, const u32 d[3])
+{
+	for (int i = 0; i < 3; i++)
+		dev->duration[i] = clamp_us(d[i], tpm12_durations[i],
+					    DURATION_MIN, DURATION_MAX);
+}

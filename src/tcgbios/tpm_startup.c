@@ -1,0 +1,304 @@
+// TPM start-up (TCG PC Client Platform Firmware Profile "PFP" boot flow),
+// hand-off to the OS and S3 resume, for TPM 1.2 and TPM 2.0.
+#include "tcgbios/tpm_startup.h"
+#include "hw/tpm_drivers.h"
+#include "lib/string.h"
+#include "output.h"
+#include "std/tpm.h"
+#include "tcgbios/tpm_cmd.h"
+
+struct tpm_state g_tpm;
+
+int tpm_set_failed(struct tpm_state *s, const char *what, int err)
+{
+	if (!err)
+		err = TPM_E_DISABLED;
+	if (err > 0) {
+		dprint(DL_ERR, "tpm: %s failed: TPM error 0x%x\n", what, err);
+		printf_console("TPM: %s failed (TPM error 0x%x); TPM disabled "
+			       "for this boot\n",
+			       what, err);
+	} else {
+		dprint(DL_ERR, "tpm: %s failed: %s (%d)\n", what,
+		       tpm_cmd_strerror(err), err);
+		printf_console("TPM: %s failed (%s); TPM disabled for this "
+			       "boot\n",
+			       what, tpm_cmd_strerror(err));
+	}
+	if (!s->error)
+		s->error = err;
+	s->failed = true;
+	s->usable = false;
+	s->dev.failed = true; // the driver now refuses every command
+	return err;
+}
+
+// Measurements off, but commands still allowed (menu, hand-off lock).
+static int not_usable(struct tpm_state *s, const char *why, int err)
+{
+	dprint(DL_ERR, "tpm: %s\n", why);
+	printf_console("TPM: %s; measurements are off for this boot\n", why);
+	if (!s->error)
+		s->error = err;
+	s->usable = false;
+	return err;
+}
+
+static int setup20(struct tpm_state *s)
+{
+	struct tpm_dev *d = &s->dev;
+	int rc = tpm2_startup(d, TPM2_SU_CLEAR);
+	// RC_INITIALIZE: already started (e.g. by an earlier stage or a
+	// firmware restart without a TPM reset); PCRs are as that left them.
+	if (rc == TPM2_RC_INITIALIZE)
+		dprint(DL_INFO, "tpm2: already started\n");
+	else if (rc)
+		return tpm_set_failed(s, "TPM2_Startup(CLEAR)", rc);
+	rc = tpm2_selftest(d, true);
+	if (rc)
+		return tpm_set_failed(s, "TPM2_SelfTest", rc);
+	rc = tpm2_get_pcr_banks(d, &s->all_banks);
+	if (rc)
+		return tpm_set_failed(s, "TPM2_GetCapability(PCRS)", rc);
+	tpm2_active_banks(&s->all_banks, &s->banks);
+	for (u32 i = 0; i < s->banks.count; i++)
+		dprint(DL_INFO, "tpm2: active bank 0x%04x (%u bytes)\n",
+		       s->banks.b[i].alg, s->banks.b[i].digest_size);
+	if (!s->banks.count)
+		return not_usable(s, "no active PCR bank", TPM_E_BANKS);
+	for (u32 i = 0; i < s->banks.count; i++)
+		// A bank we cannot hash stays forgeable by the OS.
+		if (!s->banks.b[i].digest_size)
+			return not_usable(s,
+					  "active PCR bank with unknown "
+					  "hash algorithm",
+					  TPM_E_BANKS);
+	s->usable = true;
+	return 0;
+}
+
+static int setup12(struct tpm_state *s)
+{
+	struct tpm_dev *d = &s->dev;
+	int rc = tpm12_startup(d, TPM_ST_CLEAR);
+	if (rc == TPM_INVALID_POSTINIT)
+		dprint(DL_INFO, "tpm12: already started\n");
+	else if (rc)
+		return tpm_set_failed(s, "TPM_Startup(ST_CLEAR)", rc);
+
+	// CMD_ENABLE fails once the lifetime lock is set; PRESENT still works
+	// if it was enabled before, so only PRESENT decides.
+	rc = tpm12_physical_presence(d, TPM_PP_CMD_ENABLE);
+	if (rc < 0)
+		return tpm_set_failed(s, "TSC_PhysicalPresence(CMD_ENABLE)",
+				      rc);
+	rc = tpm12_physical_presence(d, TPM_PP_PRESENT);
+	if (rc < 0)
+		return tpm_set_failed(s, "TSC_PhysicalPresence(PRESENT)", rc);
+	s->pp_asserted = rc == 0;
+	if (rc)
+		dprint(DL_ERR, "tpm12: physical presence not asserted: 0x%x\n",
+		       rc);
+
+	u32 v[4];
+	rc = tpm12_get_timeouts(d, v);
+	if (rc < 0)
+		return tpm_set_failed(s, "TPM_GetCapability(TIS_TIMEOUT)", rc);
+	if (rc == 0)
+		tpm_drv_set_timeouts(d, v);
+	rc = tpm12_get_durations(d, v);
+	if (rc < 0)
+		return tpm_set_failed(s, "TPM_GetCapability(DURATION)", rc);
+	if (rc == 0)
+		tpm_drv_set_durations(d, v);
+	dprint(DL_INFO,
+	       "tpm12: timeouts %u %u %u %u us, durations %u %u %u us\n",
+	       d->timeout_a, d->timeout_b, d->timeout_c, d->timeout_d,
+	       d->duration[0], d->duration[1], d->duration[2]);
+
+	rc = tpm12_selftest_full(d);
+	if (rc)
+		return tpm_set_failed(s, "TPM_SelfTestFull", rc);
+
+	// The establishment bit may only be reset from locality 3 (or 4).
+	rc = tpm_drv_request_locality(d, 3);
+	if (rc == 0) {
+		rc = tpm12_reset_establishment(d);
+		if (rc == TPM_BAD_LOCALITY)
+			dprint(DL_INFO, "tpm12: establishment bit: bad "
+					"locality\n");
+		else if (rc)
+			return tpm_set_failed(s, "TSC_ResetEstablishmentBit",
+					      rc);
+	} else {
+		dprint(DL_INFO, "tpm12: no locality 3, establishment bit "
+				"kept\n");
+	}
+	rc = tpm_drv_request_locality(d, 0);
+	if (rc)
+		return tpm_set_failed(s, "locality 0", rc);
+
+	struct tpm12_stclear_flags vf;
+	rc = tpm12_get_permanent_flags(d, &s->pflags);
+	if (rc == 0)
+		rc = tpm12_get_stclear_flags(d, &vf);
+	if (rc)
+		return tpm_set_failed(s, "TPM_GetCapability(FLAG)", rc);
+	if (s->pflags.disable)
+		return not_usable(s, "TPM 1.2 is disabled", TPM_DISABLED);
+	if (s->pflags.deactivated || vf.deactivated)
+		return not_usable(s, "TPM 1.2 is deactivated", TPM_DEACTIVATED);
+	s->usable = true;
+	return 0;
+}
+
+static void reset_state(struct tpm_state *s)
+{
+	u32 transfers = s->dev.transfers;
+	memset(s, 0, sizeof(*s));
+	s->dev.transfers = transfers;
+}
+
+static int probe(struct tpm_state *s, u32 base)
+{
+	u32 transfers = s->dev.transfers;
+	int rc = tpm_drv_probe(&s->dev, base);
+	s->dev.transfers = transfers;
+	if (rc == TPM_E_NODEV) {
+		dprint(DL_INFO, "tpm: no TPM found\n");
+		return rc;
+	}
+	s->present = true;
+	s->version = s->dev.version;
+	if (rc)
+		return tpm_set_failed(s, "probe", rc);
+	return 0;
+}
+
+int tpm_setup(struct tpm_state *s, u32 base)
+{
+	reset_state(s);
+	int rc = probe(s, base);
+	if (rc)
+		return rc;
+	rc = s->version == TPM_VER_20 ? setup20(s) : setup12(s);
+	if (rc == 0)
+		dprint(DL_INFO, "tpm: TPM %s ready after %u round-trips\n",
+		       s->version == TPM_VER_20 ? "2.0" : "1.2",
+		       s->dev.transfers);
+	return rc;
+}
+
+// TPM 2.0 hand-off. A random platformAuth (HierarchyChangeAuth) rather
+// than HierarchyControl(phEnable = NO): the auth value is part of the state
+// that Shutdown(STATE)/Startup(STATE) preserves, while phEnable is SET again
+// by every TPM2_Startup (Library Part 1, hierarchy control), so an S3 resume
+// stays locked without firmware action. HierarchyControl is the fallback.
+static int lock20(struct tpm_state *s)
+{
+	struct tpm_dev *d = &s->dev;
+	u8 auth[32];
+	int rc = tpm2_get_random(d, auth, sizeof(auth));
+	if (rc == 0)
+		rc = tpm2_hierarchy_change_auth(d, TPM2_RH_PLATFORM, NULL, 0,
+						auth, sizeof(auth));
+	// The value must never be recoverable: nobody needs it again.
+	for (volatile u8 *p = auth; p < auth + sizeof(auth); p++)
+		*p = 0;
+	if (rc == 0)
+		return 0;
+	dprint(DL_ERR, "tpm2: platform auth not set (%d), disabling phEnable\n",
+	       rc);
+	rc = tpm2_hierarchy_control(d, TPM2_RH_PLATFORM, NULL, 0,
+				    TPM2_RH_PLATFORM, false);
+	if (rc)
+		return tpm_set_failed(s, "locking the platform hierarchy", rc);
+	return 0;
+}
+
+static int lock12(struct tpm_state *s)
+{
+	int rc =
+	    tpm12_physical_presence(&s->dev, TPM_PP_NOTPRESENT | TPM_PP_LOCK);
+	if (rc > 0) {
+		// Already locked (e.g. by an earlier boot stage) is fine.
+		struct tpm12_stclear_flags vf;
+		if (tpm12_get_stclear_flags(&s->dev, &vf) == 0 &&
+		    vf.physical_presence_lock && !vf.physical_presence)
+			rc = 0;
+	}
+	if (rc)
+		return tpm_set_failed(s, "locking physical presence", rc);
+	s->pp_asserted = false;
+	return 0;
+}
+
+int tpm_prepare_boot(struct tpm_state *s)
+{
+	if (!s->present)
+		return TPM_E_NODEV;
+	if (s->failed)
+		return TPM_E_DISABLED;
+	if (s->locked)
+		return 0;
+	int rc = s->version == TPM_VER_20 ? lock20(s) : lock12(s);
+	if (rc)
+		return rc;
+	s->locked = true;
+	tpm_drv_release_locality(&s->dev);
+	dprint(DL_INFO, "tpm: locked for the OS after %u round-trips\n",
+	       s->dev.transfers);
+	return 0;
+}
+
+int tpm_resume(struct tpm_state *s, u32 base)
+{
+	// RAM may have been lost with the rest of POST state: probe afresh,
+	// keep what start-up learnt (banks, flags) if it is there.
+	s->failed = false;
+	s->locked = false;
+	int rc = probe(s, base);
+	if (rc)
+		return rc;
+	struct tpm_dev *d = &s->dev;
+	bool v20 = s->version == TPM_VER_20;
+	rc = v20 ? tpm2_startup(d, TPM2_SU_STATE)
+		 : tpm12_startup(d, TPM_ST_STATE);
+	if (rc == 0 ||
+	    rc == (v20 ? TPM2_RC_INITIALIZE : TPM_INVALID_POSTINIT)) {
+		if (!v20) {
+			// PP lock lives in the saved STCLEAR flags; re-check.
+			int lr = lock12(s);
+			if (lr)
+				return lr;
+		}
+		s->locked = true; // platformAuth came back with the state
+		tpm_drv_release_locality(d);
+		dprint(DL_INFO, "tpm: resumed\n");
+		return 0;
+	}
+	if (rc < 0)
+		return tpm_set_failed(s, "resume Startup(STATE)", rc);
+	// Saved state unusable: start clean (PCRs reset) and lock again; the
+	// caller records the break with error separators.
+	dprint(DL_ERR, "tpm: Startup(STATE) returned 0x%x, restarting\n", rc);
+	printf_console("TPM: resume state lost; PCRs restarted\n");
+	rc = v20 ? tpm2_startup(d, TPM2_SU_CLEAR)
+		 : tpm12_startup(d, TPM_ST_CLEAR);
+	if (rc)
+		return tpm_set_failed(s, "resume Startup(CLEAR)", rc);
+	s->usable = true;
+	if (v20) {
+		// A pending PCR_Allocate takes effect now: learn the banks.
+		rc = tpm2_get_pcr_banks(d, &s->all_banks);
+		if (rc)
+			return tpm_set_failed(s, "TPM2_GetCapability(PCRS)",
+					      rc);
+		tpm2_active_banks(&s->all_banks, &s->banks);
+		s->usable = s->banks.count != 0;
+	}
+	rc = tpm_prepare_boot(s);
+	if (rc)
+		return rc;
+	return TPM_RESUME_RESTARTED;
+}

@@ -1,0 +1,55 @@
+// TPM start-up, OS hand-off and S3 resume sequences. Any failure prints a
+// message on the console and marks the TPM unusable for the rest of the
+// boot; every user checks tpm_usable() before measuring.
+#ifndef MBIOS_TCGBIOS_TPM_STARTUP_H
+#define MBIOS_TCGBIOS_TPM_STARTUP_H
+
+#include "hw/tpm_drivers.h"
+#include "tcgbios/tpm_cmd.h"
+#include "std/types.h"
+
+struct tpm_state {
+	struct tpm_dev dev; // dev.transfers counts round-trips
+	bool present;	    // a TPM answered the probe
+	bool failed;	    // a command/transport failure: no more commands
+	bool usable;	    // started and fit for measurements
+	bool locked; // tpm_prepare_boot done (PP locked / platform hierarchy)
+	u8 version;  // enum tpm_version
+	int error;   // first failure (TPM_E_* or a TPM response code)
+	// TPM 2.0: every implemented bank, and the active ones to extend.
+	struct tpm2_banks all_banks, banks;
+	// TPM 1.2: flags read at start-up, for the menu and INT 1Ah status.
+	struct tpm12_permanent_flags pflags;
+	bool pp_asserted; // physical presence asserted during POST
+};
+
+// Result of tpm_resume() when the saved state was lost and the TPM had to
+// be started afresh: the caller must extend error separators into PCRs 0-7.
+#define TPM_RESUME_RESTARTED 1
+
+// The firmware's one TPM (the functions also take other instances, for
+// tests).
+extern struct tpm_state g_tpm;
+
+// Probe at `base` (TPM_MMIO_BASE) and start the TPM. Returns 0 when usable,
+// TPM_E_NODEV when there is no TPM, another code otherwise.
+int tpm_setup(struct tpm_state *s, u32 base);
+// Before the OS: TPM 2.0 gets a random platform auth (platform hierarchy
+// unusable to the OS), TPM 1.2 gets physical presence locked. Then the
+// locality is released. Idempotent.
+int tpm_prepare_boot(struct tpm_state *s);
+// S3 resume: Startup(STATE). Returns 0, TPM_RESUME_RESTARTED or an error.
+int tpm_resume(struct tpm_state *s, u32 base);
+// Mark the TPM unusable for this boot with a console message.
+int tpm_set_failed(struct tpm_state *s, const char *what, int err);
+
+static inline bool tpm_usable(const struct tpm_state *s)
+{
+	return s->present && s->usable && !s->failed;
+}
+static inline u32 tpm_round_trips(const struct tpm_state *s)
+{
+	return s->dev.transfers;
+}
+
+#endif
