@@ -10,6 +10,7 @@
 #include "tcgbios/tcglog.h"
 
 static u8 rebuilt[1 << 17];
+static volatile u32 sink;
 
 struct ctx {
 	const u8 *in;
@@ -32,19 +33,19 @@ static int on_event(void *opaque, const struct tcglog_event *ev)
 
 	check_inside(c, c->in + ev->offset, ev->size);
 	check_inside(c, ev->data, ev->data_size);
+	bool specid = c->parsed->agile && ev->offset == 0;
 	for (u32 i = 0; i < ev->ndigests; i++) {
 		check_inside(c, ev->digests[i].digest, ev->digests[i].size);
 		c->sum += ev->digests[i].digest[0]; // make ASan look
-		if (ev->digests[i].alg != c->parsed->banks[i].alg)
+		if (!specid && ev->digests[i].alg != c->parsed->banks[i].alg)
 			c->canonical = false;
 	}
 	if (ev->data_size)
 		c->sum += ev->data[ev->data_size - 1];
 	if (!c->out)
 		return 0;
-	// Rebuild: skip the Spec ID, the writer made its own.
-	if (c->parsed->agile && ev->offset == 0)
-		return 0;
+	if (specid)
+		return 0; // the writer made its own
 	struct tcglog_digest d[TCGLOG_MAX_BANKS];
 	for (u32 i = 0; i < ev->ndigests; i++) {
 		d[i].alg = ev->digests[i].alg;
@@ -105,5 +106,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	    (p.end - in_first != log.next - specid_end ||
 	     memcmp(data + in_first, rebuilt + specid_end, p.end - in_first)))
 		abort();
-	return c.sum == 0xFFFFFFFF; // keep sum alive
+	sink = c.sum;
+	return 0;
 }
