@@ -178,6 +178,7 @@ static void boot_drive(struct boot_entry *e)
 	struct drive *d = e->drive;
 	u8 *mbr = phys_ptr(MBR_ADDR);
 	printf_console("Booting from Hard Disk (%s)...\n", e->desc);
+	tcg_measure_boot_action("Booting BCV Device 80h, HDD", e->desc);
 	drive_make_first(d);
 	int rc = drive_read(d, 0, 1, mbr);
 	if (rc) {
@@ -227,6 +228,19 @@ static void NORETURN boot_continue(void)
 	}
 }
 
+// PCR 1 gets the order actually used, after bootorder and the menu.
+static void measure_boot_order(void)
+{
+	char *text = malloc_tmp(MAX_BOOT_ENTRIES * 56, 1);
+	if (!text)
+		return;
+	u32 len = 0;
+	for (int i = 0; i < entry_count; i++)
+		len += snprintf(text + len, MAX_BOOT_ENTRIES * 56 - len,
+				"%d: %s\n", i + 1, entries[i].desc);
+	tcg_measure_boot_order(text, len);
+}
+
 void boot_start(void)
 {
 	for (int i = 0; i < drive_count(); i++)
@@ -236,6 +250,7 @@ void boot_start(void)
 		dprint(DL_INFO, "boot: %d. %s (priority %d)\n", i + 1,
 		       entries[i].desc, entries[i].prio);
 	boot_menu();
+	measure_boot_order();
 	free_tmp_all();
 	tcg_prepare_boot();
 	next_entry = 0;

@@ -230,6 +230,12 @@ void tcg_measure_kernel_boot(void)
 	}
 }
 
+void tcg_measure_boot_order(const char *text, u32 len)
+{
+	tcg_measure(&g_tcg, PCR_CONFIG, EV_PLATFORM_CONFIG_FLAGS, text, len,
+		    text, len);
+}
+
 void tcg_prepare_boot(void)
 {
 	if (g_tcg.active && !int19_logged) {

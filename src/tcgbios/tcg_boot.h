@@ -14,6 +14,8 @@ void tcg_measure_rom_scan_start(void);
 void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len);
 // Direct kernel boot: kernel, initrd, command line handed over by fw_cfg.
 void tcg_measure_kernel_boot(void);
+// PCR1: the boot order in use, as text (one "N: device" line each).
+void tcg_measure_boot_order(const char *text, u32 len);
 // Before the first boot attempt: "Calling INT 19h", separators on PCRs 0-7,
 // platform hierarchy / physical presence locked.
 void tcg_prepare_boot(void);
