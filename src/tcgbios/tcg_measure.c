@@ -1,5 +1,6 @@
 // Extend-then-log with a pre-checked log: see tcg_measure.h.
 #include "tcgbios/tcg_measure.h"
+#include "autoconf.h"
 #include "lib/string.h"
 #include "output.h"
 #include "std/tcg.h"
@@ -59,6 +60,14 @@ static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
 		  u32 n)
 {
 	struct tpm_state *t = c->tpm;
+#if CONFIG_TCG_TEST_FAIL_EXTEND_AT
+	static u32 extends;
+	if (++extends == CONFIG_TCG_TEST_FAIL_EXTEND_AT) {
+		dprint(DL_ERR, "tcg: test build: extend %u sent to PCR 99\n",
+		       extends);
+		pcr = 99; // no such PCR: the TPM answers with an error
+	}
+#endif
 	if (t->version == TPM_VER_12) {
 		for (u32 i = 0; i < n; i++)
 			if (d[i].alg == TPM_ALG_SHA1)
