@@ -112,7 +112,7 @@ if command -v tpm2_eventlog >/dev/null; then
 	cmp -s "$OUT/tpm2tools.replay" "$OUT/c.replay" ||
 		fail "tpm2_eventlog replay differs: $(diff "$OUT/c.replay" "$OUT/tpm2tools.replay" | head -4)"
 else
-	echo "SKIP: tpm2_eventlog not installed"
+	fail "tpm2_eventlog not installed (scripts/deps.sh installs tpm2-tools)"
 fi
 
 if [ $fails -ne 0 ]; then
