@@ -525,8 +525,9 @@ int tpm2_get_random(struct tpm_dev *dev, u8 *buf, u32 len)
 		u16 got = tr_u16(&r);
 		const u8 *p = tr_bytes(&r, got);
 		if (!p || !got || got > want) {
-			dprint(DL_ERR, "tpm2: GetRandom returned %u of %u\n",
-			       got, want);
+			dprint(DL_ERR,
+			       "tpm2: GetRandom: bad reply (%u of %u)\n", got,
+			       want);
 			return TPM_E_RESP_PARSE;
 		}
 		memcpy(buf, p, got);

@@ -535,6 +535,10 @@ static void tis_write8(int loc, u32 reg, u8 v)
 
 static void crb_advance(void)
 {
+	if (f.crb_cmd_ready_pending && f.fault != FAULT_NEVER_READY) {
+		f.crb_cmd_ready_pending = false;
+		f.crb_idle = false;
+	}
 	if (f.crb_start && done()) {
 		f.crb_start = false;
 		memcpy(f.crb_buf, f.rsp, MIN(f.rsp_len, (u32)CRB_BUF_SIZE));
