@@ -12,9 +12,10 @@ u32 call16_enter(u32 ss_sp);
 struct call16_frame {
 	u16 gs, fs, es, ds;
 	u32 edi, esi, ebp, esp, ebx, edx, ecx, eax;
-	u16 target_ip, target_cs;
+	u16 target_ip, target_cs, target_flags; // entered with iret
 	u16 ret_ip, ret_cs;
-	u16 flags; // popped by iret only (interrupt-style calls)
+	u16 ret_flags; // popped by an interrupt handler's iret; a far
+		       // call's lret leaves it on the stack
 } PACKED;
 
 // Saved by call16_return (low to high address).
@@ -46,7 +47,11 @@ static void call16(struct bregs *r, bool as_interrupt)
 	f->target_cs = r->cs;
 	f->ret_ip = (u16)((uintptr_t)call16_return - BIOS_BASE);
 	f->ret_cs = BIOS_SEG;
-	f->flags = as_interrupt ? (r->flags & ~(F_IF | 0x100)) : 0;
+	// Interrupt-style: the handler starts with IF and TF clear, as after
+	// INT; the caller's flags come back through its iret. Far calls run
+	// with the caller's flags (IF set: the BIOS is ready for IRQs).
+	f->ret_flags = r->flags & ~0x100;
+	f->target_flags = as_interrupt ? f->ret_flags & ~F_IF : f->ret_flags;
 
 	const struct call16_result *res =
 		(const void *)(uintptr_t)call16_enter((u32)ss << 16 | sp);
@@ -65,7 +70,11 @@ static void call16(struct bregs *r, bool as_interrupt)
 	r->flags = res->flags;
 }
 
-void call16_far(struct bregs *r) { call16(r, false); }
+void call16_far(struct bregs *r)
+{
+	r->flags |= F_IF;
+	call16(r, false);
+}
 
 void call16_int(u8 vector, struct bregs *r)
 {

@@ -162,7 +162,7 @@ int_common32:
 	ENTER_RM int_return16
 int_return16:
 	movw %cx, %ss
-	movw %bx, %sp
+	movl %ebx, %esp			// whole ESP: gcc -m16 callers use it
 	addw $2, %sp			// ss slot
 	popw %gs
 	popw %fs
@@ -237,7 +237,7 @@ entry_irq_slave:			// unexpected IRQ 8-15: acknowledge both PICs
 
 // ---- calling 16-bit code from C ------------------------------------------
 // u32 call16_enter(u32 ss_sp): C has already built the frame at ss:sp
-// (segment registers, pushal image, target cs:ip, return cs:ip, [flags]).
+// (segment registers, pushal image, target ip/cs/flags, return ip/cs/flags).
 // Returns the linear address of the register image saved on return.
 	.code32
 	.global call16_enter
@@ -254,13 +254,14 @@ call16_rm:
 	movl %ebx, %eax
 	shrl $16, %eax
 	movw %ax, %ss
-	movw %bx, %sp
+	movzwl %bx, %esp
 	popw %gs
 	popw %fs
 	popw %es
 	popw %ds
 	popal
-	lretw				// to the target; it returns to call16_return
+	iretw				// to the target with its flags; it returns
+					// (lret or iret) to call16_return
 
 	.global call16_return
 call16_return:

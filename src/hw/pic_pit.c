@@ -1,8 +1,25 @@
 #include "hw/pic_pit.h"
 #include "hw/io.h"
 
+#define LAPIC_BASE 0xFEE00000u
+#define LAPIC_SVR 0xF0
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+
+// Intel MP spec 1.4, 3.6.2.2 "Virtual Wire Mode": the local APIC passes
+// 8259 interrupts through (LINT0 = ExtINT) and NMIs (LINT1). After reset
+// its LVT entries are masked, so without this no PIC IRQ reaches the CPU.
+static void lapic_virtual_wire(void)
+{
+	mmio_write32(LAPIC_BASE + LAPIC_SVR,
+		     mmio_read32(LAPIC_BASE + LAPIC_SVR) | 0x1FF);
+	mmio_write32(LAPIC_BASE + LAPIC_LVT_LINT0, 0x700);
+	mmio_write32(LAPIC_BASE + LAPIC_LVT_LINT1, 0x400);
+}
+
 void pic_init(u16 unmasked)
 {
+	lapic_virtual_wire();
 	outb(0x11, 0x20); // ICW1: edge, cascade, ICW4 follows
 	outb(0x11, 0xA0);
 	outb(0x08, 0x21); // ICW2: vector bases
