@@ -266,8 +266,12 @@ int tpm_resume(struct tpm_state *s, u32 base)
 		 : tpm12_startup(d, TPM_ST_STATE);
 	if (rc == 0 ||
 	    rc == (v20 ? TPM2_RC_INITIALIZE : TPM_INVALID_POSTINIT)) {
-		if (!v20) {
-			// PP lock lives in the saved STCLEAR flags; re-check.
+		struct tpm12_stclear_flags vf;
+		// PP lock lives in the saved STCLEAR flags; lock if it did not
+		// come back.
+		if (!v20 &&
+		    (tpm12_get_stclear_flags(d, &vf) ||
+		     !vf.physical_presence_lock || vf.physical_presence)) {
 			int lr = lock12(s);
 			if (lr)
 				return lr;
@@ -281,12 +285,14 @@ int tpm_resume(struct tpm_state *s, u32 base)
 		return tpm_set_failed(s, "resume Startup(STATE)", rc);
 	// Saved state unusable: start clean (PCRs reset) and lock again; the
 	// caller records the break with error separators.
+	// A TPM 1.2 may refuse ST_CLEAR now and want a TPM_Init (Main Part 1,
+	// startup): then it stays off until the next boot.
 	dprint(DL_ERR, "tpm: Startup(STATE) returned 0x%x, restarting\n", rc);
-	printf_console("TPM: resume state lost; PCRs restarted\n");
 	rc = v20 ? tpm2_startup(d, TPM2_SU_CLEAR)
 		 : tpm12_startup(d, TPM_ST_CLEAR);
 	if (rc)
-		return tpm_set_failed(s, "resume Startup(CLEAR)", rc);
+		return tpm_set_failed(s, "resume after lost TPM state", rc);
+	printf_console("TPM: state lost over suspend; PCRs restarted\n");
 	s->usable = true;
 	if (v20) {
 		// A pending PCR_Allocate takes effect now: learn the banks.

@@ -12,3 +12,7 @@ test_tpm_crb_LIBS := $(TPM_LIBS)
 UNIT_TESTS += test_tpm_cmd
 test_tpm_cmd_SRCS := test/unit/test_tpm_cmd.c src/tcgbios/tpm_cmd.c $(TPM_FAKE)
 test_tpm_cmd_LIBS := $(TPM_LIBS)
+UNIT_TESTS += test_tpm_startup
+test_tpm_startup_SRCS := test/unit/test_tpm_startup.c \
+	src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c $(TPM_FAKE)
+test_tpm_startup_LIBS := $(TPM_LIBS)

@@ -1,0 +1,395 @@
+// Start-up, hand-off and S3 resume sequences on libtpms behind the
+// register fake: TPM 2.0 (TIS and CRB) and TPM 1.2 (TIS), tolerated
+// re-starts, PCR bank changes, and failures that must disable the TPM for
+// the boot in bounded time.
+#include "tpm_test_util.h"
+
+#include "tcgbios/tpm_startup.h"
+
+static struct tpm_state st;
+
+static int setup_tis20(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_TIS, 20);
+	memset(&st, 0, sizeof(st));
+	return 0;
+}
+
+static int setup_crb20(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_CRB, 20);
+	memset(&st, 0, sizeof(st));
+	return 0;
+}
+
+static int setup_tis12(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_TIS, 12);
+	memset(&st, 0, sizeof(st));
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	fake_tpm_fini();
+	return 0;
+}
+
+static void extend_pcr0(struct tpm_state *s, u8 fill)
+{
+	u8 d[TPM2_MAX_BANKS * TPM2_MAX_DIGEST_SIZE];
+	memset(d, fill, sizeof(d));
+	assert_int_equal(tpm2_pcr_extend(&s->dev, 0, &s->banks, d), 0);
+}
+
+static void check_pcr0(struct tpm_state *s, int step)
+{
+	for (u32 i = 0; i < s->banks.count; i++) {
+		u8 v[64], zero[64] = {0};
+		u32 len;
+		u16 alg = s->banks.b[i].alg;
+		assert_int_equal(tpm2_pcr_read(&s->dev, 0, alg, v, 64, &len),
+				 0);
+		if (step)
+			assert_memory_equal(v, expected_pcr(alg, step), len);
+		else
+			assert_memory_equal(v, zero, len);
+	}
+}
+
+// The platform hierarchy no longer takes the empty auth.
+static bool platform_locked(struct tpm_state *s)
+{
+	int rc = tpm2_hierarchy_change_auth(&s->dev, TPM2_RH_PLATFORM, NULL, 0,
+					    NULL, 0);
+	return (rc & TPM2_RC_FMT1_MASK) == TPM2_RC_BAD_AUTH;
+}
+
+// ---- TPM 2.0
+// -----------------------------------------------------------------------
+
+static void test_setup20(void **state)
+{
+	(void)state;
+	u32 lines = fake_console_lines();
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_true(st.present);
+	assert_true(tpm_usable(&st));
+	assert_false(st.failed);
+	assert_int_equal(st.version, TPM_VER_20);
+	// Startup, SelfTest, GetCapability.
+	assert_int_equal(tpm_round_trips(&st), 3);
+	assert_int_equal(fake_console_lines(), lines);
+	assert_true(st.banks.count >= 1);
+	assert_true(st.all_banks.count >= st.banks.count);
+	for (u32 i = 0; i < st.banks.count; i++)
+		assert_int_equal(st.banks.b[i].digest_size,
+				 tpm2_digest_size(st.banks.b[i].alg));
+	extend_pcr0(&st, 1);
+	check_pcr0(&st, 1);
+}
+
+static void test_setup20_twice(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	extend_pcr0(&st, 1);
+	// No TPM reset in between: Startup answers TPM_RC_INITIALIZE.
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_true(tpm_usable(&st));
+	assert_int_equal(tpm_round_trips(&st), 7); // counter kept across
+	check_pcr0(&st, 1);			   // PCRs untouched
+}
+
+static void test_banks_after_allocate(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	struct tpm2_banks sel = st.all_banks;
+	bool have384 = false;
+	for (u32 i = 0; i < sel.count; i++) {
+		have384 |= sel.b[i].alg == TPM2_ALG_SHA384;
+		sel.b[i].pcr_mask =
+		    sel.b[i].alg == TPM2_ALG_SHA384 ? 0xFFFFFF : 0;
+	}
+	assert_true(have384);
+	bool ok;
+	assert_int_equal(tpm2_pcr_allocate(&st.dev, NULL, 0, &sel, &ok), 0);
+	assert_true(ok);
+	fake_tpm_reset();
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_int_equal(st.banks.count, 1);
+	assert_int_equal(st.banks.b[0].alg, TPM2_ALG_SHA384);
+	assert_int_equal(st.banks.b[0].digest_size, 48);
+	extend_pcr0(&st, 1);
+	check_pcr0(&st, 1);
+	// The TPM refuses an allocation without any PCR (TPM_RC_PCR), so a
+	// TPM without active banks cannot be made here.
+	for (u32 i = 0; i < sel.count; i++)
+		sel.b[i].pcr_mask = 0;
+	assert_int_equal(tpm2_pcr_allocate(&st.dev, NULL, 0, &sel, &ok),
+			 TPM2_RC_PCR);
+}
+
+static void test_prepare_boot20(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_false(platform_locked(&st)); // empty auth after Startup(CLEAR)
+	u32 n = tpm_round_trips(&st);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	assert_true(st.locked);
+	assert_int_equal(tpm_round_trips(&st), n + 2); // GetRandom, ChangeAuth
+	assert_int_equal(fake_tpm_active_locality(), -1); // released
+	assert_int_equal(tpm_prepare_boot(&st), 0);	  // idempotent
+	assert_int_equal(tpm_round_trips(&st), n + 2);
+	assert_true(platform_locked(&st));
+	// Platform-authorized commands fail for the OS.
+	struct tpm2_banks sel = st.all_banks;
+	bool ok;
+	int rc = tpm2_pcr_allocate(&st.dev, NULL, 0, &sel, &ok);
+	assert_int_equal(rc & TPM2_RC_FMT1_MASK, TPM2_RC_BAD_AUTH);
+	// Measurements still work after the hand-off (INT 1Ah).
+	assert_true(tpm_usable(&st));
+	extend_pcr0(&st, 1);
+}
+
+static void test_resume20(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	extend_pcr0(&st, 1);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	// The OS suspends: Shutdown(STATE), power off, resume.
+	assert_int_equal(tpm2_shutdown(&st.dev, TPM2_SU_STATE), 0);
+	fake_tpm_reset();
+	u32 n = tpm_round_trips(&st);
+	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), 0);
+	assert_int_equal(tpm_round_trips(&st), n + 1); // Startup(STATE) only
+	assert_false(st.failed);
+	check_pcr0(&st, 1);		   // PCRs restored
+	assert_true(platform_locked(&st)); // platformAuth restored
+}
+
+static void test_resume20_without_state(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	extend_pcr0(&st, 1);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	fake_tpm_reset(); // no Shutdown(STATE): nothing to resume
+	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), TPM_RESUME_RESTARTED);
+	assert_false(st.failed);
+	assert_true(tpm_usable(&st));
+	check_pcr0(&st, 0); // a fresh start: the caller caps PCRs 0-7
+	assert_true(platform_locked(&st)); // locked again
+}
+
+static void test_no_tpm(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_NONE, 20);
+	u32 lines = fake_console_lines();
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM_E_NODEV);
+	assert_false(st.present);
+	assert_false(tpm_usable(&st));
+	assert_int_equal(fake_console_lines(), lines); // not an error
+	assert_int_equal(tpm_prepare_boot(&st), TPM_E_NODEV);
+	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), TPM_E_NODEV);
+}
+
+// A fault from the first command on: setup fails, says so, and the TPM
+// refuses every later command without touching the hardware.
+static void failing_setup(enum fake_iface iface, enum fake_fault fault)
+{
+	fake_tpm_init(iface, 20);
+	memset(&st, 0, sizeof(st));
+	fake_tpm_set_fault(fault);
+	u32 lines = fake_console_lines();
+	u64 t0 = fake_clock_now();
+	int rc = tpm_setup(&st, TPM_MMIO_BASE);
+	u64 dt = fake_clock_now() - t0;
+	if (rc == 0)
+		fail_msg("fault %d: setup succeeded", fault);
+	assert_true(dt < MAX_FAIL_US);
+	assert_true(st.present);
+	assert_true(st.failed);
+	assert_false(tpm_usable(&st));
+	assert_int_equal(st.error, rc);
+	assert_true(fake_console_lines() > lines);
+	assert_non_null(strstr(fake_last_dprint(), "failed"));
+	fake_tpm_set_fault(FAULT_NONE);
+	u32 cmds = fake_tpm_commands();
+	u8 buf[8];
+	assert_int_equal(tpm2_get_random(&st.dev, buf, 8), TPM_E_DISABLED);
+	assert_int_equal(tpm_prepare_boot(&st), TPM_E_DISABLED);
+	assert_int_equal(fake_tpm_commands(), cmds);
+}
+
+static void test_setup20_failures(void **state)
+{
+	(void)state;
+	static const enum fake_fault tis[] = {
+	    FAULT_NO_LOCALITY,	FAULT_NEVER_READY,  FAULT_BURST_ZERO,
+	    FAULT_NO_STS_VALID, FAULT_EXPECT_EARLY, FAULT_HANG,
+	    FAULT_HANG_HARD,	FAULT_GARBAGE,	    FAULT_RESP_SHORT,
+	    FAULT_TRUNCATED,	FAULT_OVERSIZED,    FAULT_WRONG_SIZE,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(tis); i++)
+		failing_setup(FAKE_TIS, tis[i]);
+	static const enum fake_fault crb[] = {
+	    FAULT_NO_LOCALITY, FAULT_NEVER_READY, FAULT_HANG,
+	    FAULT_GARBAGE,     FAULT_RESP_SHORT,  FAULT_TRUNCATED,
+	    FAULT_OVERSIZED,   FAULT_CRB_FATAL,	  FAULT_CRB_HIGH_BUFFER,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(crb); i++)
+		failing_setup(FAKE_CRB, crb[i]);
+}
+
+static void test_prepare_boot20_failure(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	fake_tpm_set_fault(FAULT_HANG);
+	u64 t0 = fake_clock_now();
+	assert_true(tpm_prepare_boot(&st) != 0);
+	assert_true(fake_clock_now() - t0 < 2 * MAX_FAIL_US);
+	assert_true(st.failed);
+	assert_false(st.locked);
+	assert_false(tpm_usable(&st));
+}
+
+// ---- TPM 1.2
+// -----------------------------------------------------------------------
+
+static void test_setup12(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_true(tpm_usable(&st));
+	assert_int_equal(st.version, TPM_VER_12);
+	assert_true(st.pp_asserted);
+	// Startup, PP x2, timeouts, durations, SelfTestFull,
+	// ResetEstablishmentBit, permanent and volatile flags.
+	assert_int_equal(tpm_round_trips(&st), 9);
+	// libtpms reports 1 s timeouts and 50/100/300 s durations.
+	assert_int_equal(st.dev.timeout_a, 1000000);
+	assert_int_equal(st.dev.timeout_d, 1000000);
+	assert_int_equal(st.dev.duration[TPM_DUR_SHORT], 50000000);
+	assert_int_equal(st.dev.duration[TPM_DUR_LONG], 120000000); // capped
+	assert_int_equal(st.dev.locality, 0);
+	struct tpm12_stclear_flags vf;
+	assert_int_equal(tpm12_get_stclear_flags(&st.dev, &vf), 0);
+	assert_true(vf.physical_presence);
+	u8 d[20], out[20];
+	memset(d, 1, sizeof(d));
+	assert_int_equal(tpm12_extend(&st.dev, 0, d, out), 0);
+	assert_memory_equal(out, PCR_SHA1_1, 20);
+
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	assert_int_equal(fake_tpm_active_locality(), -1);
+	assert_int_equal(tpm12_get_stclear_flags(&st.dev, &vf), 0);
+	assert_false(vf.physical_presence);
+	assert_true(vf.physical_presence_lock);
+	assert_int_equal(tpm12_physical_presence(&st.dev, TPM_PP_PRESENT),
+			 TPM_BAD_PARAMETER);
+}
+
+static void test_setup12_twice(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	// Started and locked already (no TPM_Init): INVALID_POSTINIT and a
+	// refused PRESENT are both survivable.
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_true(tpm_usable(&st));
+	assert_false(st.pp_asserted);
+	assert_int_equal(tpm_prepare_boot(&st), 0); // already locked is fine
+}
+
+static void test_setup12_deactivated(void **state)
+{
+	(void)state;
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	assert_int_equal(tpm12_physical_set_deactivated(&st.dev, true), 0);
+	fake_tpm_reset();
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM_DEACTIVATED);
+	assert_false(tpm_usable(&st));
+	assert_false(st.failed);
+	assert_true(st.pflags.deactivated);
+	// The menu could still activate it; the hand-off lock still works.
+	assert_int_equal(tpm12_physical_set_deactivated(&st.dev, false), 0);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+}
+
+static void test_resume12(void **state)
+{
+	(void)state;
+	static const u8 save_state[] = {0, 0xC1, 0, 0, 0, 10, 0, 0, 0, 0x98};
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
+	u8 d[20], out[20], rsp[16];
+	memset(d, 1, sizeof(d));
+	assert_int_equal(tpm12_extend(&st.dev, 0, d, out), 0);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	assert_int_equal(fake_tpm_engine(save_state, sizeof(save_state), rsp,
+					 sizeof(rsp), 0),
+			 10);
+	assert_int_equal(rsp_code(rsp), 0);
+	fake_tpm_reset();
+	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), 0);
+	assert_int_equal(tpm12_pcr_read(&st.dev, 0, out), 0);
+	assert_memory_equal(out, PCR_SHA1_1, 20);
+	struct tpm12_stclear_flags vf;
+	assert_int_equal(tpm12_get_stclear_flags(&st.dev, &vf), 0);
+	assert_true(vf.physical_presence_lock);
+	// Without a saved state a TPM 1.2 fails ST_STATE and then refuses
+	// ST_CLEAR until TPM_Init: off for this boot, with a message.
+	fake_tpm_reset();
+	u32 lines = fake_console_lines();
+	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), TPM_INVALID_POSTINIT);
+	assert_true(st.failed);
+	assert_false(tpm_usable(&st));
+	assert_true(fake_console_lines() > lines);
+	assert_int_equal(tpm12_pcr_read(&st.dev, 0, out), TPM_E_DISABLED);
+}
+
+static void test_setup12_failure(void **state)
+{
+	(void)state;
+	fake_tpm_set_fault(FAULT_BURST_ZERO);
+	u64 t0 = fake_clock_now();
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM_E_BURST);
+	assert_true(fake_clock_now() - t0 < MAX_FAIL_US);
+	assert_true(st.failed);
+	assert_int_equal(tpm_prepare_boot(&st), TPM_E_DISABLED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_setup20, setup_tis20),
+	    cmocka_unit_test_setup(test_setup20, setup_crb20),
+	    cmocka_unit_test_setup(test_setup20_twice, setup_tis20),
+	    cmocka_unit_test_setup(test_setup20_twice, setup_crb20),
+	    cmocka_unit_test_setup(test_banks_after_allocate, setup_crb20),
+	    cmocka_unit_test_setup(test_prepare_boot20, setup_tis20),
+	    cmocka_unit_test_setup(test_prepare_boot20, setup_crb20),
+	    cmocka_unit_test_setup(test_resume20, setup_tis20),
+	    cmocka_unit_test_setup(test_resume20, setup_crb20),
+	    cmocka_unit_test_setup(test_resume20_without_state, setup_tis20),
+	    cmocka_unit_test_setup(test_no_tpm, setup_tis20),
+	    cmocka_unit_test_setup(test_setup20_failures, setup_tis20),
+	    cmocka_unit_test_setup(test_prepare_boot20_failure, setup_tis20),
+	    cmocka_unit_test_setup(test_setup12, setup_tis12),
+	    cmocka_unit_test_setup(test_setup12_twice, setup_tis12),
+	    cmocka_unit_test_setup(test_setup12_deactivated, setup_tis12),
+	    cmocka_unit_test_setup(test_resume12, setup_tis12),
+	    cmocka_unit_test_setup(test_setup12_failure, setup_tis12),
+	};
+	return cmocka_run_group_tests(tests, NULL, group_teardown);
+}
