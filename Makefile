@@ -57,6 +57,20 @@ $(OUT)/fw/entry.o: src/entry.S src/layout.h
 	@mkdir -p $(dir $@)
 	$(CC32) -m32 -Isrc -c $< -o $@
 
+# The TPM SSDT for fw/acpi_tpm.c, compiled by iasl into C arrays: one
+# variant per _HID (-D TPM12 selects PNP0C31), since the two _HIDs have
+# different AML sizes. iasl names each array after its -p prefix.
+$(OUT)/tpm-ssdt.h: src/fw/tpm-ssdt.dsl
+	@mkdir -p $(OUT)/ssdt
+	@$(if $(Q),echo "  IASL    $<")
+	$(Q)iasl -vs -tc -p $(OUT)/ssdt/tpm20_ssdt $< >$(OUT)/ssdt/log || \
+		{ cat $(OUT)/ssdt/log; exit 1; }
+	$(Q)iasl -vs -tc -D TPM12 -p $(OUT)/ssdt/tpm12_ssdt $< >$(OUT)/ssdt/log || \
+		{ cat $(OUT)/ssdt/log; exit 1; }
+	$(Q)cat $(OUT)/ssdt/tpm20_ssdt.hex $(OUT)/ssdt/tpm12_ssdt.hex | \
+		sed 's/^unsigned char /static const unsigned char /' > $@
+$(OUT)/fw/fw/acpi_tpm.o: $(OUT)/tpm-ssdt.h
+
 $(OUT)/bios.elf: $(FW_OBJS) src/layout.ld
 	ld -m elf_i386 -T src/layout.ld --gc-sections --build-id=none -nostdlib --no-warn-rwx-segments \
 		-o $@ $(FW_OBJS)

@@ -34,5 +34,17 @@ struct acpi_rsdp {
 } PACKED;
 STATIC_ASSERT(offsetof(struct acpi_rsdp, length) == 20, "RSDP v1 size");
 STATIC_ASSERT(sizeof(struct acpi_rsdp) == 36, "RSDP v2 size");
+#define ACPI_RSDP_V1_SIZE 20 // the bytes `checksum` covers
+
+// ACPI 6.5 5.2.7 "RSDT" and 5.2.8 "XSDT": a header, then 32-bit (RSDT) or
+// 64-bit (XSDT) physical addresses of the other tables.
+#define ACPI_RSDT_ENTRY_SIZE 4
+#define ACPI_XSDT_ENTRY_SIZE 8
+
+// ACPI 6.5 5.2.9 "Fixed ACPI Description Table (FADT)": the DSDT address,
+// and its 64-bit form, which takes precedence when the FADT is long enough
+// to hold it and it is nonzero.
+#define ACPI_FADT_DSDT 40    // u32
+#define ACPI_FADT_X_DSDT 140 // u64
 
 #endif
