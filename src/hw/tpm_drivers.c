@@ -27,33 +27,34 @@ static const u32 tpm12_durations[3] = {2 * SEC, 20 * SEC, 60 * SEC};
 #define DURATION_MIN (100 * MS)
 #define DURATION_MAX (120 * SEC)
 
+// Indexed by -error.
 static const char *const err_names[] = {
-    [0] = "ok",
-    [-TPM_E_NODEV] = "no TPM",
-    [-TPM_E_IFACE] = "unknown interface",
-    [-TPM_E_LOCALITY] = "locality not granted",
-    [-TPM_E_LOCALITY_RANGE] = "locality not available",
-    [-TPM_E_NOT_READY] = "TPM not ready",
-    [-TPM_E_BURST] = "burstCount stuck at 0",
-    [-TPM_E_STS_VALID] = "stsValid not set",
-    [-TPM_E_EXPECT] = "Expect bit wrong",
-    [-TPM_E_TIMEOUT] = "command timed out",
-    [-TPM_E_RESP_SHORT] = "response shorter than a header",
-    [-TPM_E_RESP_TOO_BIG] = "response too big",
-    [-TPM_E_RESP_TRUNC] = "response truncated",
-    [-TPM_E_RESP_EXTRA] = "response longer than its size field",
-    [-TPM_E_CMD_SIZE] = "bad command size",
-    [-TPM_E_CRB_ERROR] = "CRB fatal error",
-    [-TPM_E_CRB_BUFFER] = "CRB buffer unusable",
-    [-TPM_E_CANCEL] = "cancel failed",
-    [-TPM_E_DISABLED] = "TPM disabled for this boot",
-    [-TPM_E_ARG] = "bad argument",
-    [-TPM_E_IDLE] = "goIdle not acknowledged",
+    "ok",
+    "no TPM",
+    "unknown interface",
+    "locality not granted",
+    "locality not available",
+    "TPM not ready",
+    "burstCount stuck at 0",
+    "stsValid not set",
+    "Expect bit wrong",
+    "command timed out",
+    "response shorter than a header",
+    "response too big",
+    "response truncated",
+    "response longer than its size field",
+    "bad command size",
+    "CRB fatal error",
+    "CRB buffer unusable",
+    "cancel failed",
+    "TPM disabled for this boot",
+    "bad argument",
 };
+STATIC_ASSERT(ARRAY_SIZE(err_names) == 1 - TPM_E_ARG, "one name per code");
 
 const char *tpm_strerror(int err)
 {
-	if (err <= 0 && -err < (int)ARRAY_SIZE(err_names) && err_names[-err])
+	if (err <= 0 && -err < (int)ARRAY_SIZE(err_names))
 		return err_names[-err];
 	return "error";
 }
@@ -144,8 +145,10 @@ static bool tis_ready(struct tpm_dev *dev, u32 sts)
 
 static int tis_cancel(struct tpm_dev *dev)
 {
-	if (dev->locality < 0)
+	if (dev->locality < 0) {
+		dprint(DL_ERR, "tpm tis: cancel without a locality\n");
 		return TPM_E_LOCALITY;
+	}
 	u32 sts = loc_base(dev, dev->locality) + TIS_REG_STS;
 	if (dev->version == TPM_VER_20) {
 		// commandCancel ends execution early; the TPM then completes.
@@ -305,11 +308,8 @@ static int tis_probe(struct tpm_dev *dev)
 	dev->intf_cap = cap;
 	dev->did_vid = mmio_read32(dev->base + TIS_REG_DID_VID);
 	dev->all_localities = true; // TIS 1.2 and PTP FIFO: five localities
-	if ((id & TPM_INTF_TYPE_MASK) == TPM_INTF_TYPE_FIFO) {
-		dev->version = TPM_VER_20; // PTP FIFO is TPM 2.0 only
-		return TPM_OK;
-	}
-	// Legacy TIS: the capability register carries the interface version.
+	// The capability's interface version decides: TPM_INTERFACE_ID is
+	// reserved on TIS 1.2 parts and may read as 0 (= "FIFO") there.
 	switch ((cap & TIS_CAP_IFVER_MASK) >> TIS_CAP_IFVER_SHIFT) {
 	case TIS_CAP_IFVER_TIS12:
 	case TIS_CAP_IFVER_TIS13:
@@ -317,6 +317,10 @@ static int tis_probe(struct tpm_dev *dev)
 		return TPM_OK;
 	case TIS_CAP_IFVER_PTP20:
 		dev->version = TPM_VER_20;
+		return TPM_OK;
+	}
+	if ((id & TPM_INTF_TYPE_MASK) == TPM_INTF_TYPE_FIFO) {
+		dev->version = TPM_VER_20; // a later PTP FIFO revision
 		return TPM_OK;
 	}
 	dprint(DL_ERR, "tpm tis: unknown interface version, capability 0x%x\n",
@@ -442,8 +446,10 @@ static void crb_release_locality(struct tpm_dev *dev)
 
 static int crb_cancel(struct tpm_dev *dev)
 {
-	if (dev->locality < 0)
+	if (dev->locality < 0) {
+		dprint(DL_ERR, "tpm crb: cancel without a locality\n");
 		return TPM_E_LOCALITY;
+	}
 	u32 b = loc_base(dev, dev->locality);
 	mmio_write32(b + CRB_REG_CTRL_CANCEL, CRB_CTRL_CANCEL);
 	bool done = wait32(b + CRB_REG_CTRL_START, CRB_CTRL_START, 0,
@@ -629,17 +635,20 @@ int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 {
 	if (!dev || !dev->ops)
 		return TPM_E_NODEV;
-	if (dev->failed)
+	if (dev->failed) {
+		dprint(DL_DETAIL, "tpm: disabled, command not sent\n");
 		return TPM_E_DISABLED;
-	if (!cmd || !resp || !resp_len || (u32)dur > TPM_DUR_LONG)
+	}
+	if (!cmd || !resp || !resp_len || (u32)dur > TPM_DUR_LONG ||
+	    resp_max < TPM_HEADER_SIZE) {
+		dprint(DL_ERR, "tpm: transmit: bad arguments\n");
 		return TPM_E_ARG;
+	}
 	*resp_len = 0;
 	if (cmd_len < TPM_HEADER_SIZE || get_be32(cmd + 2) != cmd_len) {
 		dprint(DL_ERR, "tpm: malformed command of %u bytes\n", cmd_len);
 		return TPM_E_CMD_SIZE;
 	}
-	if (resp_max < TPM_HEADER_SIZE)
-		return TPM_E_ARG;
 	if (dev->locality < 0) {
 		int rc = tpm_drv_request_locality(dev, dev->want_locality);
 		if (rc)

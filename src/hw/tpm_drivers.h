@@ -28,7 +28,6 @@ enum {
 	TPM_E_CANCEL = -17,	   // cancel did not complete
 	TPM_E_DISABLED = -18,	   // TPM marked unusable earlier in this boot
 	TPM_E_ARG = -19,	   // bad argument from the caller
-	TPM_E_IDLE = -20,	   // CRB goIdle not acknowledged
 };
 
 enum tpm_iface { TPM_IFACE_NONE, TPM_IFACE_TIS, TPM_IFACE_CRB };

@@ -153,6 +153,13 @@ u32 tr_u32(struct tpm_reader *r)
 // ---- Round-trip
 // ------------------------------------------------------------------
 
+// Errors found before or after the round-trip, logged with the command.
+static int refuse(const char *fn, int err)
+{
+	dprint(DL_ERR, "tpm: %s: %s\n", fn, tpm_cmd_strerror(err));
+	return err;
+}
+
 // The tag a successful response to a command with `cmd_tag` carries.
 static u16 ok_tag(u16 cmd_tag)
 {
@@ -172,7 +179,7 @@ int tpm_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		 u32 resp_max, u32 *resp_len, enum tpm_duration dur)
 {
 	if (!cmd || !resp || !resp_len || cmd_len < TPM_HEADER_SIZE)
-		return TPM_E_ARG;
+		return refuse(__func__, TPM_E_ARG);
 	// Saved first: resp may alias cmd.
 	u16 cmd_tag = get_be16(cmd);
 	u32 code = get_be32(cmd + 6);
@@ -325,7 +332,7 @@ int tpm2_parse_pcr_selection(struct tpm_reader *r, struct tpm2_banks *out)
 	memset(out, 0, sizeof(*out));
 	u32 count = tr_u32(r);
 	if (!tr_ok(r))
-		return TPM_E_RESP_PARSE;
+		return refuse(__func__, TPM_E_RESP_PARSE);
 	if (count > TPM2_MAX_BANKS) {
 		// A bank we cannot hold might be active and left unmeasured.
 		dprint(DL_ERR, "tpm2: %u PCR banks, at most %u handled\n",
@@ -338,7 +345,7 @@ int tpm2_parse_pcr_selection(struct tpm_reader *r, struct tpm2_banks *out)
 		u8 n = tr_u8(r);
 		const u8 *sel = tr_bytes(r, n);
 		if (!sel)
-			return TPM_E_RESP_PARSE;
+			return refuse(__func__, TPM_E_RESP_PARSE);
 		for (u32 j = 0; j < n; j++) {
 			if (sel[j])
 				b->active = true;
@@ -348,7 +355,7 @@ int tpm2_parse_pcr_selection(struct tpm_reader *r, struct tpm2_banks *out)
 		b->digest_size = tpm2_digest_size(b->alg);
 		for (u32 k = 0; k < i; k++)
 			if (out->b[k].alg == b->alg)
-				return TPM_E_BANKS;
+				return refuse(__func__, TPM_E_BANKS);
 	}
 	out->count = count;
 	return 0;
@@ -375,21 +382,21 @@ static int simple16(struct tpm_dev *dev, u16 tag, u32 code, u16 arg)
 int tpm2_startup(struct tpm_dev *dev, u16 type)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	return simple16(dev, TPM2_ST_NO_SESSIONS, TPM2_CC_Startup, type);
 }
 
 int tpm2_shutdown(struct tpm_dev *dev, u16 type)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	return simple16(dev, TPM2_ST_NO_SESSIONS, TPM2_CC_Shutdown, type);
 }
 
 int tpm2_selftest(struct tpm_dev *dev, bool full)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_NO_SESSIONS, TPM2_CC_SelfTest);
 	tw_u8(&w, full ? TPM2_YES : TPM2_NO);
@@ -410,7 +417,8 @@ static int get_cap(struct tpm_dev *dev, u32 cap, u32 prop, u32 count,
 		return rc;
 	tr_u8(r); // moreData: PCRS and single properties fit in one reply
 	if (tr_u32(r) != cap || !tr_ok(r)) {
-		dprint(DL_ERR, "tpm2: GetCapability 0x%x: bad reply\n", cap);
+		dprint(DL_ERR, "tpm2: GetCapability 0x%x: malformed reply\n",
+		       cap);
 		return TPM_E_RESP_PARSE;
 	}
 	return 0;
@@ -419,7 +427,7 @@ static int get_cap(struct tpm_dev *dev, u32 cap, u32 prop, u32 count,
 int tpm2_get_pcr_banks(struct tpm_dev *dev, struct tpm2_banks *all)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_reader r;
 	int rc = get_cap(dev, TPM2_CAP_PCRS, 0, 1, &r);
 	if (rc)
@@ -433,7 +441,7 @@ int tpm2_get_pcr_banks(struct tpm_dev *dev, struct tpm2_banks *all)
 int tpm2_get_property(struct tpm_dev *dev, u32 prop, u32 *value)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_reader r;
 	int rc = get_cap(dev, TPM2_CAP_TPM_PROPERTIES, prop, 1, &r);
 	if (rc)
@@ -442,7 +450,7 @@ int tpm2_get_property(struct tpm_dev *dev, u32 prop, u32 *value)
 	u32 p = tr_u32(&r);
 	u32 v = tr_u32(&r);
 	if (!tr_ok(&r) || n < 1 || p != prop)
-		return TPM_E_RESP_PARSE;
+		return refuse(__func__, TPM_E_RESP_PARSE);
 	*value = v;
 	return 0;
 }
@@ -451,10 +459,10 @@ int tpm2_pcr_extend(struct tpm_dev *dev, u32 pcr,
 		    const struct tpm2_banks *banks, const u8 *digests)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	if (!banks || !digests || !banks->count ||
 	    banks->count > TPM2_MAX_BANKS)
-		return TPM_E_ARG;
+		return refuse(__func__, TPM_E_ARG);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_PCR_Extend);
 	tw_u32(&w, pcr);
@@ -463,7 +471,7 @@ int tpm2_pcr_extend(struct tpm_dev *dev, u32 pcr,
 	for (u32 i = 0; i < banks->count; i++) {
 		u16 n = banks->b[i].digest_size;
 		if (!n || n != tpm2_digest_size(banks->b[i].alg))
-			return TPM_E_BANKS;
+			return refuse(__func__, TPM_E_BANKS);
 		tw_u16(&w, banks->b[i].alg);
 		tw_bytes(&w, digests, n);
 		digests += n;
@@ -475,9 +483,9 @@ int tpm2_pcr_read(struct tpm_dev *dev, u32 pcr, u16 alg, u8 *digest, u32 max,
 		  u32 *len)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	if (pcr >= 8 * TPM2_PCR_SELECT_MIN || !digest || !len)
-		return TPM_E_ARG;
+		return refuse(__func__, TPM_E_ARG);
 	struct tpm_writer w;
 	struct tpm_reader r;
 	start(&w, TPM2_ST_NO_SESSIONS, TPM2_CC_PCR_Read);
@@ -498,11 +506,11 @@ int tpm2_pcr_read(struct tpm_dev *dev, u32 pcr, u16 alg, u8 *digest, u32 max,
 	u32 n = tr_u32(&r); // TPML_DIGEST
 	if (n != 1 || out.count != 1 || out.b[0].alg != alg ||
 	    out.b[0].pcr_mask != 1u << pcr)
-		return TPM_E_RESP_PARSE;
+		return refuse(__func__, TPM_E_RESP_PARSE);
 	u16 sz = tr_u16(&r);
 	const u8 *d = tr_bytes(&r, sz);
 	if (!d || sz > max)
-		return TPM_E_RESP_PARSE;
+		return refuse(__func__, TPM_E_RESP_PARSE);
 	memcpy(digest, d, sz);
 	*len = sz;
 	return 0;
@@ -511,7 +519,7 @@ int tpm2_pcr_read(struct tpm_dev *dev, u32 pcr, u16 alg, u8 *digest, u32 max,
 int tpm2_get_random(struct tpm_dev *dev, u8 *buf, u32 len)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	while (len) {
 		u16 want = len > TPM2_MAX_DIGEST_SIZE ? TPM2_MAX_DIGEST_SIZE
 						      : (u16)len;
@@ -542,9 +550,9 @@ int tpm2_hierarchy_change_auth(struct tpm_dev *dev, u32 hierarchy,
 			       u16 new_len)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	if (new_len > TPM2_MAX_DIGEST_SIZE || auth_len > TPM2_MAX_DIGEST_SIZE)
-		return TPM_E_ARG;
+		return refuse(__func__, TPM_E_ARG);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_HierarchyChangeAuth);
 	tw_u32(&w, hierarchy);
@@ -558,7 +566,7 @@ int tpm2_hierarchy_control(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
 			   u16 auth_len, u32 enable, bool state)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_HierarchyControl);
 	tw_u32(&w, auth_handle);
@@ -572,9 +580,9 @@ int tpm2_pcr_allocate(struct tpm_dev *dev, const u8 *auth, u16 auth_len,
 		      const struct tpm2_banks *sel, bool *success)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	if (!sel || sel->count > TPM2_MAX_BANKS)
-		return TPM_E_ARG;
+		return refuse(__func__, TPM_E_ARG);
 	struct tpm_writer w;
 	struct tpm_reader r;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_PCR_Allocate);
@@ -607,7 +615,7 @@ int tpm2_clear(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
 	       u16 auth_len)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_Clear);
 	tw_u32(&w, auth_handle);
@@ -619,7 +627,7 @@ int tpm2_clear_control(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
 		       u16 auth_len, bool disable)
 {
 	if (!is_v20(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_ClearControl);
 	tw_u32(&w, auth_handle);
@@ -634,7 +642,7 @@ int tpm2_clear_control(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
 static int v12_simple(struct tpm_dev *dev, u32 ord)
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM_TAG_RQU_COMMAND, ord);
 	return run(dev, &w, NULL);
@@ -643,7 +651,7 @@ static int v12_simple(struct tpm_dev *dev, u32 ord)
 static int v12_simple8(struct tpm_dev *dev, u32 ord, u8 arg)
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM_TAG_RQU_COMMAND, ord);
 	tw_u8(&w, arg);
@@ -653,14 +661,14 @@ static int v12_simple8(struct tpm_dev *dev, u32 ord, u8 arg)
 int tpm12_startup(struct tpm_dev *dev, u16 type)
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	return simple16(dev, TPM_TAG_RQU_COMMAND, TPM_ORD_Startup, type);
 }
 
 int tpm12_physical_presence(struct tpm_dev *dev, u16 pp)
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	return simple16(dev, TPM_TAG_RQU_COMMAND, TSC_ORD_PhysicalPresence, pp);
 }
 
@@ -670,7 +678,7 @@ static int v12_get_cap(struct tpm_dev *dev, u32 cap, u32 sub,
 		       struct tpm_reader *r, u32 *size)
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	start(&w, TPM_TAG_RQU_COMMAND, TPM_ORD_GetCapability);
 	tw_u32(&w, cap);
@@ -698,7 +706,7 @@ static int v12_get_u32s(struct tpm_dev *dev, u32 sub, u32 *out, u32 count)
 	if (rc)
 		return rc;
 	if (size < 4 * count)
-		return TPM_E_RESP_PARSE;
+		return refuse(__func__, TPM_E_RESP_PARSE);
 	for (u32 i = 0; i < count; i++)
 		out[i] = tr_u32(&r);
 	return parse_end(&r, TPM_ORD_GetCapability);
@@ -726,7 +734,7 @@ static int v12_get_flags(struct tpm_dev *dev, u32 sub, u16 tag, u8 *flags,
 	if (rc)
 		return rc;
 	if (tr_u16(&r) != tag || !tr_ok(&r))
-		return TPM_E_RESP_PARSE;
+		return refuse(__func__, TPM_E_RESP_PARSE);
 	u32 n = MIN(nflags, tr_left(&r));
 	memcpy(flags, tr_bytes(&r, n), n);
 	return parse_end(&r, TPM_ORD_GetCapability);
@@ -775,7 +783,7 @@ int tpm12_continue_selftest(struct tpm_dev *dev)
 int tpm12_extend(struct tpm_dev *dev, u32 pcr, const u8 digest[20], u8 out[20])
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	struct tpm_reader r;
 	start(&w, TPM_TAG_RQU_COMMAND, TPM_ORD_Extend);
@@ -794,7 +802,7 @@ int tpm12_extend(struct tpm_dev *dev, u32 pcr, const u8 digest[20], u8 out[20])
 int tpm12_pcr_read(struct tpm_dev *dev, u32 pcr, u8 out[20])
 {
 	if (!is_v12(dev))
-		return TPM_E_WRONG_VERSION;
+		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
 	struct tpm_reader r;
 	start(&w, TPM_TAG_RQU_COMMAND, TPM_ORD_PcrRead);

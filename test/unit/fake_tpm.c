@@ -31,6 +31,8 @@ static struct {
 	u16 burst;
 	bool crb_all_loc;
 	int tis_ifver;
+	bool intf_id_set;
+	u32 intf_id;
 	int active;
 	bool pending[TPM_NUM_LOCALITIES];
 	// TIS
@@ -256,6 +258,11 @@ void fake_tpm_set_tis_ifver(int ifver)
 {
 	f.tis_ifver = ifver;
 }
+void fake_tpm_set_intf_id(u32 v)
+{
+	f.intf_id_set = true;
+	f.intf_id = v;
+}
 u32 fake_tpm_commands(void)
 {
 	return f.commands;
@@ -462,6 +469,8 @@ static u32 tis_read32(int loc, u32 reg)
 		f.chunk = 0;
 		return f.active == loc ? tis_sts() : 0xFFFFFFFF;
 	case TIS_REG_INTERFACE_ID:
+		if (f.intf_id_set)
+			return f.intf_id;
 		// PTP FIFO for TPM 2.0; a TPM 1.2 TIS reads all ones.
 		return f.version == 20
 			   ? TPM_INTF_TYPE_FIFO | TPM_INTF_CAP_LOCALITY |

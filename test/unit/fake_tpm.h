@@ -37,6 +37,7 @@ void fake_tpm_set_fault(enum fake_fault f);
 void fake_tpm_set_burst(u16 burst); // TIS burstCount maximum (default 64)
 void fake_tpm_set_crb_localities(bool all); // CRB CapLocality (default 0)
 void fake_tpm_set_tis_ifver(int ifver);	    // TIS INTF_CAPABILITY version
+void fake_tpm_set_intf_id(u32 v);	    // TIS TPM_INTERFACE_ID override
 
 // Statistics.
 u32 fake_tpm_commands(void);	    // commands the engine executed

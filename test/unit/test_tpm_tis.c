@@ -67,8 +67,19 @@ static void test_probe_tpm12(void **state)
 				  sizeof(rsp), &len),
 			 TPM_OK);
 	assert_int_equal(rsp_code(rsp), TPM_INVALID_POSTINIT);
-	// Unknown interface version.
+	// A reserved TPM_INTERFACE_ID reading 0 ("FIFO") on a TIS 1.2 part:
+	// the capability register still says TPM 1.2.
+	fake_tpm_set_intf_id(0);
+	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
+	assert_int_equal(dev.version, TPM_VER_12);
+	// Unknown interface version: only a PTP FIFO id makes it TPM 2.0.
 	fake_tpm_set_tis_ifver(5);
+	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
+	assert_int_equal(dev.version, TPM_VER_20);
+	fake_tpm_set_intf_id(0xFFFFFFFF);
+	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_E_IFACE);
+	// Neither TIS nor CRB.
+	fake_tpm_set_intf_id(0x00000007);
 	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_E_IFACE);
 }
 
