@@ -527,15 +527,22 @@ static bool namespace_has_tpm(struct acpi_tree *t)
 	return false;
 }
 
+// The compiled SSDT for each TPM family.
+static const struct {
+	const u8 *aml;
+	u32 len;
+} ssdt_aml[] = {
+    [1] = {tpm12_ssdt_aml_code, sizeof(tpm12_ssdt_aml_code)},
+    [2] = {tpm20_ssdt_aml_code, sizeof(tpm20_ssdt_aml_code)},
+};
+
 static struct acpi_header *build_ssdt(const struct acpi_tree *t, int family)
 {
-	const u8 *aml = family == 2 ? tpm20_ssdt_aml_code : tpm12_ssdt_aml_code;
-	u32 len = family == 2 ? sizeof(tpm20_ssdt_aml_code)
-			      : sizeof(tpm12_ssdt_aml_code);
+	u32 len = ssdt_aml[family].len;
 	struct acpi_header *h = malloc_high(len, TABLE_ALIGN);
 	if (!h)
 		return NULL;
-	memcpy(h, aml, len);
+	memcpy(h, ssdt_aml[family].aml, len);
 	memcpy(h->oem_id, t->rsdp->oem_id, sizeof(h->oem_id));
 	set_checksum(h);
 	return h;

@@ -136,9 +136,10 @@ static int teardown_arena(void **state)
 
 enum tpm_table {
 	T_NONE,
-	T_TPM2_V4, // QEMU's: LASA -> etc/tpm/log, LAML 64 KiB
-	T_TPM2_V3, // 52 bytes, no log fields
-	T_TCPA,	   // QEMU's client TCPA
+	T_TPM2_V4,     // QEMU's: LASA -> etc/tpm/log, LAML 64 KiB
+	T_TPM2_V3,     // 52 bytes, no log fields
+	T_TCPA,	       // QEMU's client TCPA
+	T_TCPA_SERVER, // server TCPA: u64 LAML at 40, u64 LASA at 48
 };
 
 struct opts {
@@ -267,6 +268,12 @@ static void build(const struct opts *o)
 			t->lasa = A(logblob);
 		}
 		csum(t);
+	} else if (o->tpm == T_TCPA_SERVER) {
+		hdr(tpm, "TCPA", 100, 2);
+		put_le16(tpm + 36, 1);
+		put_le64(tpm + 40, LOG_SIZE);
+		put_le64(tpm + 48, A(logblob));
+		csum(tpm);
 	} else if (o->tpm == T_TCPA) {
 		struct acpi_tcpa_client *t = (void *)tpm;
 		hdr(t, "TCPA", 50, 2);
@@ -549,6 +556,35 @@ static void test_qemu_log_too_small(void **s)
 	assert_zero(log.area, log.size);
 	assert_tcpa(in_roots("TCPA"), 0x20000, log.addr);
 	assert_ptr_equal(in_roots("TCPA"), tables + O_TPM);
+}
+
+// A server TCPA (64-bit LAML): used as given, or its fields set.
+static void test_qemu_tcpa_server(void **s)
+{
+	(void)s;
+	for (int zero = 0; zero < 2; zero++) {
+		struct opts o = {
+		    .rsdp_rev = 2, .tpm = T_TCPA_SERVER, .log_blob = true};
+		build(&o);
+		u8 *t = tables + O_TPM;
+		if (zero) { // unusable: LAML beyond the blob, LASA 0
+			put_le64(t + 40, 0xFFFFFFFF00000000ull);
+			put_le64(t + 48, 0);
+			csum(t);
+		}
+		struct acpi_tpm_log log;
+		assert_true(acpi_tpm_setup(1, false, 0x10000, &log));
+		assert_int_equal(log.source,
+				 zero ? ACPI_TPM_SRC_FIXED : ACPI_TPM_SRC_QEMU);
+		assert_ptr_equal(log.area, logblob);
+		assert_zero(log.area, log.size);
+		assert_ptr_equal(in_roots("TCPA"), t);
+		assert_int_equal(get_le32(t + 4), 100);
+		assert_int_equal(get_le16(t + 36), 1);
+		assert_int_equal(get_le64(t + 40), LOG_SIZE);
+		assert_int_equal(get_le64(t + 48), A(logblob));
+		assert_int_equal(sum(t, 100), 0);
+	}
 }
 
 // ---- (b) TPM2 revision 3 ----------------------------------------------------
@@ -962,6 +998,25 @@ static void assert_published(int family, const struct acpi_tpm_log *log)
 	assert_true(seen);
 }
 
+// Each current root lists exactly one table header with this signature:
+// a malformed one was dropped when the roots were rebuilt.
+static void assert_one_header(const char *sig)
+{
+	for (int r = 0; r < 2; r++) {
+		u32 es = r ? 8 : 4;
+		struct acpi_header *root = r ? xsdt_now() : rsdt_now();
+		if (!root || !in_high(root, 36))
+			continue; // not rebuilt (unusable before)
+		int n = 0;
+		for (u32 i = 0; i < root_count(root, es); i++) {
+			u64 a = root_entry(root, es, i);
+			if (test_room(a) >= 36 && !memcmp(P(a), sig, 4))
+				n++;
+		}
+		assert_int_equal(n, 1);
+	}
+}
+
 static void test_malformed(void **s)
 {
 	(void)s;
@@ -984,8 +1039,11 @@ static void test_malformed(void **s)
 			    acpi_tpm_setup(family, false, 0x10000, &log));
 			assert_int_equal(log.source, c->expect[rev / 2]);
 			assert_published(family, &log);
-			if (log.source == ACPI_TPM_SRC_BUILT)
+			if (log.source == ACPI_TPM_SRC_BUILT) {
 				assert_rsdp_ok();
+				assert_one_header(family == 2 ? "TPM2"
+							      : "TCPA");
+			}
 		}
 	}
 }
@@ -1035,6 +1093,7 @@ int main(void)
 	    cmocka_unit_test(test_qemu_tcpa),
 	    cmocka_unit_test(test_qemu_tpm2_fields_fixed),
 	    cmocka_unit_test(test_qemu_log_too_small),
+	    cmocka_unit_test(test_qemu_tcpa_server),
 	    cmocka_unit_test(test_tpm2_rev3),
 	    cmocka_unit_test(test_none_tpm2_tis),
 	    cmocka_unit_test(test_none_tpm2_crb),
