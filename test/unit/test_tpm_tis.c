@@ -98,6 +98,51 @@ static void test_no_device(void **state)
 			 TPM_E_NODEV);
 }
 
+// TPM 1.2 behind TIS: byte-at-a-time, and a hung command aborted with
+// commandReady (TIS 1.2 has no commandCancel).
+static void test_tpm12_transfers(void **state)
+{
+	(void)state;
+	static const u8 get_tis_timeouts[] = {0, 0xC1, 0, 0, 0, 22,  0, 0,
+					      0, 0x65, 0, 0, 0, 5,   0, 0,
+					      0, 4,    0, 0, 1, 0x15};
+	struct tpm_dev dev;
+	u8 rsp[64];
+	u32 len;
+	fake_tpm_set_burst(1);
+	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
+	assert_int_equal(raw_xfer(&dev, T12_STARTUP, sizeof(T12_STARTUP), rsp,
+				  sizeof(rsp), &len),
+			 TPM_OK);
+	assert_int_equal(raw_xfer(&dev, get_tis_timeouts,
+				  sizeof(get_tis_timeouts), rsp, sizeof(rsp),
+				  &len),
+			 TPM_OK);
+	assert_int_equal(len, 10 + 4 + 16);
+	assert_int_equal(rsp_code(rsp), 0);
+	assert_int_equal(fake_tpm_max_chunk(), 1);
+	fake_tpm_set_burst(64);
+	fake_tpm_set_fault(FAULT_HANG);
+	u64 t0 = fake_clock_now();
+	assert_int_equal(raw_xfer(&dev, get_tis_timeouts,
+				  sizeof(get_tis_timeouts), rsp, sizeof(rsp),
+				  &len),
+			 TPM_E_TIMEOUT);
+	assert_true(fake_clock_now() - t0 < dev.duration[0] + 100000);
+	assert_int_equal(fake_tpm_cancels(), 1);
+	fake_tpm_set_fault(FAULT_TRUNCATED);
+	assert_int_equal(raw_xfer(&dev, get_tis_timeouts,
+				  sizeof(get_tis_timeouts), rsp, sizeof(rsp),
+				  &len),
+			 TPM_E_RESP_TRUNC);
+	fake_tpm_set_fault(FAULT_NONE);
+	assert_int_equal(raw_xfer(&dev, get_tis_timeouts,
+				  sizeof(get_tis_timeouts), rsp, sizeof(rsp),
+				  &len),
+			 TPM_OK);
+	assert_int_equal(rsp_code(rsp), 0);
+}
+
 static void test_burst_64(void **state)
 {
 	(void)state;
@@ -311,6 +356,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_probe_tpm20, setup20),
 	    cmocka_unit_test_setup(test_probe_tpm12, setup12),
 	    cmocka_unit_test_setup(test_no_device, setup20),
+	    cmocka_unit_test_setup(test_tpm12_transfers, setup12),
 	    cmocka_unit_test_setup(test_burst_64, setup20),
 	    cmocka_unit_test_setup(test_byte_at_a_time, setup20),
 	    cmocka_unit_test_setup(test_odd_burst, setup20),
