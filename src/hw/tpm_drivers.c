@@ -183,7 +183,7 @@ static int tis_send(struct tpm_dev *dev, u32 sts, u32 fifo, const u8 *cmd,
 {
 	u32 sent = 0;
 	// All but the last byte in bursts, Expect must stay set; the last byte
-	// alone, after which Expect must clear (PTP 5.5.2.2.2).
+	// alone, after which Expect must clear (PTP, FIFO "Command Send" flow).
 	while (sent < len) {
 		u32 burst = tis_burst(dev, sts);
 		if (!burst) {
@@ -337,7 +337,7 @@ static const struct tpm_driver_ops tis_ops = {
     .cancel = tis_cancel,
 };
 
-// ---- CRB (PTP 5.5.3 / 6.5.3) ----------------------------------------------
+// ---- CRB (PTP, CRB interface and control area) ----------------------------
 
 static void crb_write(u32 addr, const u8 *src, u32 len)
 {
@@ -477,7 +477,8 @@ static int crb_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 		dprint(DL_ERR, "tpm crb: TPM reports a fatal error\n");
 		return TPM_E_CRB_ERROR;
 	}
-	// Idle -> Ready: the TPM clears cmdReady once it is ready (PTP 5.5.3).
+	// Idle -> Ready: the TPM clears cmdReady once it is ready (PTP, CRB
+	// states).
 	mmio_write32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY);
 	if (!wait32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY, 0,
 		    dev->timeout_c, NULL) ||
@@ -573,7 +574,7 @@ int tpm_drv_probe(struct tpm_dev *dev, u32 base)
 	set_defaults(dev); // TIMEOUT_A for the register-valid wait below
 
 	// Floating bus reads all ones; tpmRegValidSts says the rest is valid
-	// (PTP 6.5.2.3 TPM_ACCESS / 6.5.3.2 TPM_LOC_STATE: same bit).
+	// (PTP registers TPM_ACCESS_x / TPM_LOC_STATE_x: same bit).
 	u8 acc = mmio_read8(base + TIS_REG_ACCESS);
 	if (acc == 0xFF) {
 		dprint(DL_INFO, "tpm: nothing at 0x%x\n", base);

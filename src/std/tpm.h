@@ -6,13 +6,13 @@
 
 #include "std/types.h"
 
-// ---- Register window (PTP 5.2: 5 localities, 4 KiB each) ------------------
+// ---- Register window (PTP: 5 localities, 4 KiB each) ------------------
 #define TPM_MMIO_BASE 0xFED40000u
 #define TPM_LOCALITY_STRIDE 0x1000u
 #define TPM_NUM_LOCALITIES 5
 #define TPM_MMIO_SIZE (TPM_NUM_LOCALITIES * TPM_LOCALITY_STRIDE)
 
-// ---- TIS / FIFO interface (PTP 6.5.2, register space per locality) --------
+// ---- TIS / FIFO interface (PTP FIFO register space, per locality) --------
 #define TIS_REG_ACCESS 0x000 // 8 bit
 #define TIS_REG_INT_ENABLE 0x008
 #define TIS_REG_INT_VECTOR 0x00C
@@ -80,7 +80,7 @@
 #define TPM_INTF_SEL_CRB 1
 #define TPM_INTF_SEL_LOCK 0x00080000u
 
-// ---- CRB interface (PTP 6.5.3, control area per locality) -----------------
+// ---- CRB interface (PTP CRB registers, per locality) -----------------
 #define CRB_REG_LOC_STATE 0x00
 #define CRB_REG_LOC_CTRL 0x08
 #define CRB_REG_LOC_STS 0x0C

@@ -101,8 +101,8 @@ int tw_finish(struct tpm_writer *w)
 	return (int)w->len;
 }
 
-// Part 1, 18.6: authorizationSize, then TPMS_AUTH_COMMAND {sessionHandle,
-// nonce (empty), sessionAttributes (0), hmac = the password}.
+// Part 1, "Authorization Area": authorizationSize, then TPMS_AUTH_COMMAND
+// {sessionHandle, nonce (empty), sessionAttributes (0), hmac = the password}.
 void tw_pw_session(struct tpm_writer *w, const u8 *pw, u16 pw_len)
 {
 	tw_u32(w, 4 + 2 + 1 + 2 + pw_len);
@@ -201,7 +201,8 @@ int tpm_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		return TPM_E_RESP_LEN;
 	}
 	// Errors come back without sessions: TPM_ST_NO_SESSIONS (Part 1,
-	// 18.4) or TPM_TAG_RSP_COMMAND, also for a command of the other family.
+	// response header) or TPM_TAG_RSP_COMMAND, also for a command of the
+	// other family.
 	bool tag_ok =
 	    (ok_tag(cmd_tag) && tag == ok_tag(cmd_tag)) ||
 	    (trc && (tag == TPM2_ST_NO_SESSIONS || tag == TPM_TAG_RSP_COMMAND));
@@ -293,8 +294,8 @@ static int parse_end(struct tpm_reader *r, u32 code)
 	return TPM_E_RESP_PARSE;
 }
 
-// A sessions response starts with parameterSize (Part 1, 18.8); limit the
-// reader to the parameters.
+// A sessions response starts with parameterSize (Part 1, response
+// parameter area); limit the reader to the parameters.
 static void tr_params(struct tpm_reader *r)
 {
 	u32 n = tr_u32(r);
