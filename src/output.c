@@ -3,6 +3,7 @@
 #include "output.h"
 #include "autoconf.h"
 #include "console.h"
+#include "hw/clock.h"
 #include "hw/io.h"
 #include "lib/format.h"
 
@@ -19,9 +20,11 @@ void dprint(int level, const char *fmt, ...)
 	if (level > CONFIG_DEBUG_LEVEL)
 		return;
 	char buf[192];
+	// Milliseconds since the PM timer started: where POST spends time.
+	int n = snprintf(buf, sizeof(buf), "[%6u] ", (u32)(clock_us() / 1000));
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
 	debug_write(buf, MIN((size_t)n, sizeof(buf) - 1));
 }

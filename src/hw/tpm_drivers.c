@@ -580,6 +580,15 @@ int tpm_drv_probe(struct tpm_dev *dev, u32 base)
 		dprint(DL_INFO, "tpm: nothing at 0x%x\n", base);
 		return TPM_E_NODEV;
 	}
+	// QEMU reads unassigned MMIO as zeros. A TPM has a vendor id in
+	// TPM_DID_VID (TIS) or the interface id's high word (CRB) even
+	// before tpmRegValidSts: all zeros means there is no device, and
+	// waiting TIMEOUT_A for it would only slow every TPM-less boot.
+	if (acc == 0 && !mmio_read32(base + TIS_REG_DID_VID) &&
+	    !mmio_read32(base + CRB_REG_INTF_ID_HI)) {
+		dprint(DL_INFO, "tpm: nothing at 0x%x (reads zero)\n", base);
+		return TPM_E_NODEV;
+	}
 	if (!wait8(base + TIS_REG_ACCESS, TIS_ACCESS_REG_VALID,
 		   TIS_ACCESS_REG_VALID, dev->timeout_a)) {
 		dprint(DL_ERR, "tpm: registers at 0x%x never valid (0x%x)\n",

@@ -4,6 +4,7 @@
 #include "autoconf.h"
 #include "crypto/hash.h"
 #include "fw/acpi.h"
+#include "fw/acpi_tpm.h"
 #include "fw/fw_cfg.h"
 #include "layout.h"
 #include "lib/format.h"
@@ -57,16 +58,23 @@ static void report_tpm(const struct tpm_state *t)
 		       tpm_usable(t) ? ", started" : "");
 }
 
-// The log area: QEMU's "etc/tpm/log" blob from the table-loader.
+// The log area: QEMU's "etc/tpm/log" blob behind its TPM2/TCPA table, or
+// one acpi_tpm builds when the platform gave none (fw/acpi_tpm.c).
 static void *log_area(u32 *size)
 {
-	const struct loader_file *f = loader_find(&acpi_loaded, "etc/tpm/log");
-	if (!f || f->size < 1024)
+	struct acpi_tpm_log log;
+	if (!acpi_tpm_setup(g_tpm.version == TPM_VER_12 ? 1 : 2,
+			    g_tpm.dev.iface == TPM_IFACE_CRB,
+			    CONFIG_TPM_LOG_MIN_KB * 1024u, &log))
 		return NULL;
-	*size = f->size;
+	if (log.source == ACPI_TPM_SRC_NO_ACPI)
+		printf_console("TPM: no ACPI tables: the OS will not find the "
+			       "event log\n");
+	*size = log.size;
+	// Test builds may use less than the area, to reach "log full".
 	if (CONFIG_TPM_LOG_LIMIT_KB && *size > CONFIG_TPM_LOG_LIMIT_KB * 1024u)
 		*size = CONFIG_TPM_LOG_LIMIT_KB * 1024u;
-	return f->data;
+	return log.area;
 }
 
 // EV_S_CRTM_VERSION data: the version as a NUL-terminated UTF-16 string
@@ -139,8 +147,7 @@ void tcg_setup(void)
 	u32 size = 0;
 	void *area = log_area(&size);
 	if (!area) {
-		printf_console("TPM: no event log area from QEMU "
-			       "(etc/tpm/log)\n");
+		printf_console("TPM: no memory for the event log\n");
 		return;
 	}
 	if (tcg_log_start(&g_tcg, &g_tpm, area, size))
