@@ -10,6 +10,7 @@ Firmware under test: --bios FILE, else $MBIOS_BIOS, else out/bios.bin.
 
 import argparse
 import base64
+import fcntl
 import glob
 import hashlib
 import os
@@ -26,6 +27,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(REPO, "out", "test")
+# Where per-test logs go (out/test/<test name>/); run-all.py moves this to
+# out/test/run-<pid>/ when another run in the same tree holds out/test.
+RESULTS = OUT
 SEABIOS = "/usr/share/seabios/bios-256k.bin"
 QEMU = os.environ.get("MBIOS_QEMU", "qemu-system-x86_64")
 PYTHON = "/usr/bin/python3"
@@ -37,7 +41,37 @@ KERNEL_CMDLINE = "console=ttyS0,115200 panic=-1 quiet loglevel=3 mitigations=off
 DEBUG_PORT = 0x402      # isa-debugcon: the firmware's debug log
 EXIT_PORT = 0xF4        # isa-debug-exit: QEMU exits with (value << 1) | 1
 
-_build_lock = threading.Lock()
+class _BuildLock:
+    """`with _build_lock:` serialises building the shared products
+    (initramfs, boot programs, disk images) between threads and between
+    processes, since several people may run the tests in one tree at once.
+    Reentrant within a thread."""
+
+    def __init__(self):
+        self._rlock = threading.RLock()
+        self._depth = 0
+        self._file = None
+
+    def __enter__(self):
+        self._rlock.acquire()
+        if self._depth == 0:
+            os.makedirs(OUT, exist_ok=True)
+            self._file = open(os.path.join(OUT, ".build.lock"), "a")
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        self._depth -= 1
+        if self._depth == 0:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+        self._rlock.release()
+        return False
+
+
+_build_lock = _BuildLock()
 
 
 class HarnessError(Exception):
@@ -191,7 +225,7 @@ def make_svc_disk(path, program, ram_mib, size_bytes=10 << 30, fill_end=65536):
         raise HarnessError("boot program larger than 48 sectors")
     params = struct.pack("<IIQII2Q", 0x5054424D, 1, total, ram_mib, fill_end, *hi)
     params += b"\0" * (512 - len(params))
-    tmp = path + ".tmp"
+    tmp = "%s.tmp.%d" % (path, os.getpid())
     with open(tmp, "wb") as f:
         f.truncate(size_bytes)
         f.seek(0)
@@ -208,10 +242,11 @@ def make_svc_disk(path, program, ram_mib, size_bytes=10 << 30, fill_end=65536):
 
 def make_sector_disk(path, sector0, size_bytes=16 << 20):
     """A small raw disk with the given bytes at LBA 0 (may be all zero)."""
-    with open(path + ".tmp", "wb") as f:
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "wb") as f:
         f.truncate(size_bytes)
         f.write(sector0)
-    os.replace(path + ".tmp", path)
+    os.replace(tmp, path)
     return path
 
 
@@ -280,7 +315,7 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
                         b"\xfe\xff\xff", PART_START, part_sectors)
     mbr += entry + b"\0" * 48 + b"\x55\xaa"
     assert len(mbr) == 512
-    tmp = path + ".tmp"
+    tmp = "%s.tmp.%d" % (path, os.getpid())
     with open(tmp, "wb") as f:
         f.truncate((PART_START + part_sectors) * 512)
         f.write(mbr)

@@ -9,16 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-out/test/initramfs.cpio.gz}
 busybox=${BUSYBOX:-/bin/busybox}
 
-if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked' &&
-   ! "$busybox" 2>&1 | head -1 | grep -q BusyBox; then
-	echo "mkinitramfs: $busybox is not a busybox binary (install busybox-static)" >&2
+if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+	echo "mkinitramfs: $busybox is not a static busybox (install busybox-static)" >&2
 	exit 1
 fi
-if ldd "$busybox" >/dev/null 2>&1; then
-	echo "mkinitramfs: $busybox is dynamically linked (install busybox-static)" >&2
-	exit 1
-fi
-
 mkdir -p "$(dirname "$out")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -52,6 +46,6 @@ body += rec('TRAILER!!!', 0)
 body += b'\0' * ((512 - len(body) % 512) % 512)
 open(path, 'wb').write(body)
 PY
-gzip -9n < "$tmp/root.cpio" > "$out.tmp"
-mv "$out.tmp" "$out"
+gzip -9n < "$tmp/root.cpio" > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 echo "mkinitramfs: wrote $out"

@@ -1,7 +1,7 @@
 /* Benchmark boot sector: its first instruction ends the run through
  * isa-debug-exit (port 0xf4), so QEMU exits at the hand-off. */
 	.code16
-	.section .boot, "ax"
+	.text
 	.globl _start
 _start:
 	outb	%al, $0xf4
