@@ -439,6 +439,50 @@ def parse_swtpm_log(text):
     return events
 
 
+def commands_since_reset(events):
+    """[(command, response)] of the TPM commands after the last reset."""
+    last_init = 0
+    for n, e in enumerate(events):
+        if e[0] == "ctrl" and e[1] == 2:
+            last_init = n
+    return [(e[1], e[2]) for e in events[last_init:]
+            if e[0] == "tpm" and len(e[1]) >= 10 and len(e[2]) >= 10]
+
+
+def _rc(rsp):
+    return struct.unpack(">I", rsp[6:10])[0]
+
+
+def _code(cmd):
+    return struct.unpack(">I", cmd[6:10])[0]
+
+
+TPM2_RH_PLATFORM = 0x4000000C
+
+
+def platform_locked(events, version):
+    """Did the firmware close the platform controls to the OS?
+    TPM 2.0: a successful HierarchyChangeAuth(RH_PLATFORM) or
+    HierarchyControl(RH_PLATFORM, enable=RH_PLATFORM, state=NO).
+    TPM 1.2: a successful TSC_PhysicalPresence(NOTPRESENT|LOCK).
+    Returns a description of what did it, or None."""
+    for cmd, rsp in commands_since_reset(events):
+        if _rc(rsp) != 0:
+            continue
+        code = _code(cmd)
+        if version == 2 and len(cmd) >= 14:
+            auth = struct.unpack(">I", cmd[10:14])[0]
+            if code == 0x129 and auth == TPM2_RH_PLATFORM:
+                return "HierarchyChangeAuth(platform)"
+            if (code == 0x121 and auth == TPM2_RH_PLATFORM and
+                    cmd[-5:] == struct.pack(">IB", TPM2_RH_PLATFORM, 0)):
+                return "HierarchyControl(platform off)"
+        if version == 1 and code == 0x4000000A and len(cmd) >= 12:
+            if struct.unpack(">H", cmd[10:12])[0] == 0x0014:
+                return "TSC_PhysicalPresence(NOTPRESENT|LOCK)"
+    return None
+
+
 TPM2_CC_STARTUP = 0x144
 TPM12_ORD_STARTUP = 0x99
 

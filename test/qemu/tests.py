@@ -269,6 +269,10 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None):
     ctx.check(st and st[0] == (clear, 0), "firmware's Startup(CLEAR) succeeded (%s)" % (st[:1],))
     ctx.check(not bad, "no command found the TPM un-started (%s)" %
               ", ".join("cmd %#x rc %#x" % b for b in bad))
+    how = mbtest.platform_locked(tpm.commands(), tpm.version)
+    ctx.check(how, "firmware closed the platform controls before the OS (%s)" % (
+        how or ("no successful HierarchyChangeAuth/HierarchyControl on RH_PLATFORM"
+                if tpm.version == 2 else "no PhysicalPresence NOTPRESENT|LOCK")))
     if tpm.version == 1:
         for flag in ("enabled", "active"):
             v = rep.get("flag_" + flag)
