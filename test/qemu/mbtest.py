@@ -575,12 +575,16 @@ def _read(path):
 
 def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
               initrd=None, append=None, tpm=None, tpm_iface="tis",
-              serial_path=None, debug_path=None, extra=()):
+              serial_path=None, debug_path=None, live=False, extra=()):
     argv = [QEMU, "-accel", "tcg", "-machine", machine, "-m", str(mem),
             "-smp", str(smp), "-nodefaults", "-display", "none", "-no-reboot",
             "-bios", bios,
             "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % EXIT_PORT]
-    if serial_path:
+    if serial_path and live:
+        # the console on the terminal, and a copy in serial_path
+        argv += ["-chardev", "stdio,id=ser0,signal=on,logfile=" + serial_path,
+                 "-serial", "chardev:ser0"]
+    elif serial_path:
         argv += ["-chardev", "file,id=ser0,path=" + serial_path, "-serial", "chardev:ser0"]
     else:
         argv += ["-serial", "none"]
@@ -624,16 +628,23 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
     argv = qemu_argv(bios, tpm=tpm, serial_path=serial_path, debug_path=debug_path, **kw)
     with open(os.path.join(workdir, "cmdline"), "w") as f:
         f.write(" ".join(argv) + "\n")
+    live = kw.get("live", False)
     t0 = time.monotonic()
     with open(os.path.join(workdir, "qemu.stderr"), "wb") as err:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                start_new_session=True)
+        if live:
+            proc = subprocess.Popen(argv, stderr=err)
+        else:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                    start_new_session=True)
         timed_out = False
         try:
             code = proc.wait(timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            os.killpg(proc.pid, signal.SIGKILL)
+            if live:
+                proc.kill()
+            else:
+                os.killpg(proc.pid, signal.SIGKILL)
             code = proc.wait()
     elapsed = time.monotonic() - t0
     if started_tpm:
