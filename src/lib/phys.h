@@ -6,6 +6,21 @@
 
 #include "std/types.h"
 
+#ifdef HOST_TEST
+// Host tests: physical addresses are offsets into memory the test provides
+// by setting host_phys_base (0 leaves addresses as host pointers).
+__attribute__((weak)) uintptr_t host_phys_base;
+
+static inline void *phys_ptr(uintptr_t addr)
+{
+	return (void *)(host_phys_base + addr);
+}
+
+static inline u32 phys_addr(const void *p)
+{
+	return (u32)((uintptr_t)p - host_phys_base);
+}
+#else
 static inline void *phys_ptr(uintptr_t addr)
 {
 	void *p;
@@ -14,5 +29,6 @@ static inline void *phys_ptr(uintptr_t addr)
 }
 
 static inline u32 phys_addr(const void *p) { return (u32)(uintptr_t)p; }
+#endif
 
 #endif
