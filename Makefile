@@ -36,7 +36,7 @@ $(OUT)/autoconf.h: $(KCONFIG_CONFIG)
 	$(PYTHON) -m genconfig --header-path $@.tmp Kconfig >/dev/null
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 $(OUT)/version.h: FORCE
 	@mkdir -p $(OUT)

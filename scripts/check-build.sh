@@ -7,14 +7,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-build() { # out-dir config-file
-	make -C "$top" -s OUT="$1" KCONFIG_CONFIG="$2" "$1/bios.bin" >/dev/null
+version=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+build() { # source-dir out-dir config-file
+	make -C "$1" -s OUT="$2" KCONFIG_CONFIG="$3" VERSION="$version" \
+		"$2/bios.bin" >/dev/null
 }
 
+# The second build runs from a copy of the tree at another path, so paths
+# leaking into the image would show.
+mkdir "$work/copy"
+tar -C "$top" --exclude=./out --exclude=./.git -cf - . | tar -C "$work/copy" -xf -
 cp "$top/.config" "$work/config-a" 2>/dev/null || : > "$work/config-a"
 cp "$work/config-a" "$work/config-b"
-build "$work/a" "$work/config-a"
-build "$work/b" "$work/config-b"
+build "$top" "$work/a" "$work/config-a"
+build "$work/copy" "$work/b" "$work/config-b"
 if ! cmp "$work/a/bios.bin" "$work/b/bios.bin"; then
 	echo "FAIL: two clean builds differ" >&2
 	exit 1
@@ -24,7 +30,7 @@ echo "ok: reproducible build ($(sha256sum < "$work/a/bios.bin" | cut -c1-16)...)
 echo "CONFIG_IMAGE_SIZE_KB=128" > "$work/config-128"
 KCONFIG_CONFIG="$work/config-128" /usr/bin/python3 -m olddefconfig \
 	"$top/Kconfig" >/dev/null
-build "$work/c" "$work/config-128"
+build "$top" "$work/c" "$work/config-128"
 size=$(stat -c %s "$work/c/bios.bin")
 if [ "$size" -ne 131072 ]; then
 	echo "FAIL: 128 KiB configuration gave $size bytes" >&2
