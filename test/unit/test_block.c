@@ -638,10 +638,15 @@ static void test_status_and_missing(void **state)
 	(void)state;
 	struct bregs r = ext(0x42, 0x80, 0x10, RAM_SECTORS, 1, 0x2000, 0);
 	assert_int_equal(r.ah, 0x04);
-	r = regs(0x01, 0x80); // last status of this drive
+	r = regs(0x10, 0x81); // another drive succeeds meanwhile
+	handle_13(&r);
+	assert_false(cf(&r));
+	assert_int_equal(bda_u8(0x74), 0);
+	r = regs(0x01, 0x80); // the status is kept per drive
 	handle_13(&r);
 	assert_true(cf(&r));
 	assert_int_equal(r.ah, 0x04);
+	assert_int_equal(bda_u8(0x74), 0); // 01h does not change it
 	r = regs(0x01, 0x81); // the other drive did fine
 	handle_13(&r);
 	assert_false(cf(&r));
