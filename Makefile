@@ -119,7 +119,7 @@ clean:
 FUZZ_TARGETS :=
 include $(sort $(wildcard test/fuzz/*.mk))
 FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -Isrc -Itest/unit -g -O1 \
+FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -DHOST_QUIET -Isrc -Itest/unit -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 define fuzz_rule

@@ -4,6 +4,11 @@
 # configuration must build too.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+# This script copies the tree: refuse to run from anywhere else.
+[ -f "$top/Kconfig" ] && [ -f "$top/src/entry.S" ] || {
+	echo "check-build: $top is not an mbios tree" >&2
+	exit 1
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
