@@ -10,3 +10,7 @@ UNIT_TESTS += test_tableloader
 test_tableloader_SRCS := test/unit/test_tableloader.c src/fw/tableloader.c \
 	test/unit/host_output.c
 test_tableloader_LIBS := -lcmocka
+
+UNIT_TESTS += test_pci_alloc
+test_pci_alloc_SRCS := test/unit/test_pci_alloc.c src/fw/pci_alloc.c
+test_pci_alloc_LIBS := -lcmocka
