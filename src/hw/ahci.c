@@ -72,7 +72,7 @@
 // 10.1.2 / 10.4: ST/FRE changes settle within 500 ms, HBA reset in 1 s.
 #define ENGINE_TIMEOUT_US 500000
 #define RESET_TIMEOUT_US 1000000
-#define LINK_TIMEOUT_US 20000	     // no Phy after this: nothing attached
+#define LINK_TIMEOUT_US 10000	     // links back after an HBA reset
 #define LINK_SLOW_TIMEOUT_US 1000000 // device seen, Phy still coming up
 #define BUSY_TIMEOUT_US 10000000     // spin-up / command completion
 
@@ -337,11 +337,11 @@ static bool identify(struct ahci_port *p, int port)
 	return true;
 }
 
-// Wait for the link: DET=3. A port with no device shows DET=0 quickly;
-// DET=1 means a device is there and the Phy is still negotiating.
-static bool link_up(struct ahci_port *p)
+// Wait for the link: DET=3. A port with nothing attached shows DET=0
+// (given up at `end`); DET=1 means a device is there and the Phy is still
+// negotiating.
+static bool link_up(struct ahci_port *p, u64 end)
 {
-	u64 end = clock_deadline(LINK_TIMEOUT_US);
 	u64 slow_end = clock_deadline(LINK_SLOW_TIMEOUT_US);
 	for (;;) {
 		u32 det = rd(p, PX_SSTS) & SSTS_DET_MASK;
@@ -352,23 +352,28 @@ static bool link_up(struct ahci_port *p)
 	}
 }
 
-static void setup_port(u16 bdf, u32 abar, u32 cap, int port)
+// 10.1.2 step 3: ST, CR, FRE and FR all clear before the port's list and
+// FIS addresses may change.
+static bool port_idle(struct ahci_port *p)
+{
+	if (!(rd(p, PX_CMD) & (CMD_ST | CMD_CR | CMD_FRE | CMD_FR)))
+		return true;
+	port_stop(p);
+	wr(p, PX_CMD, rd(p, PX_CMD) & ~CMD_FRE);
+	return wait_reg(p, PX_CMD, CMD_FR | CMD_CR, 0, ENGINE_TIMEOUT_US);
+}
+
+static void setup_port(u16 bdf, u32 abar, u32 cap, int port, u64 link_end)
 {
 	struct ahci_port probe = {.regs = PORT_BASE(abar, port), .cap = cap};
 	probe.d.channel = port;
-	// 10.1.2: a port must be idle before its list/FIS addresses change.
-	if (rd(&probe, PX_CMD) & (CMD_ST | CMD_CR | CMD_FRE | CMD_FR)) {
-		port_stop(&probe);
-		wr(&probe, PX_CMD, rd(&probe, PX_CMD) & ~CMD_FRE);
-		if (!wait_reg(&probe, PX_CMD, CMD_FR | CMD_CR, 0,
-			      ENGINE_TIMEOUT_US)) {
-			dprint(DL_ERR, "ahci%d: port does not go idle\n", port);
-			return;
-		}
+	if (!port_idle(&probe)) {
+		dprint(DL_ERR, "ahci%d: port does not go idle\n", port);
+		return;
 	}
 	if (cap & CAP_SSS)
 		wr(&probe, PX_CMD, rd(&probe, PX_CMD) | CMD_SUD);
-	if (!link_up(&probe)) {
+	if (!link_up(&probe, link_end)) {
 		dprint(DL_DETAIL, "ahci%d: no device\n", port);
 		return;
 	}
@@ -414,6 +419,21 @@ static void setup_port(u16 bdf, u32 abar, u32 cap, int port)
 	drive_register(&p->d);
 }
 
+static bool hba_reset(u32 abar)
+{
+	mmio_write32(abar + HBA_GHC, GHC_AE | GHC_HR);
+	u64 end = clock_deadline(RESET_TIMEOUT_US);
+	while (mmio_read32(abar + HBA_GHC) & GHC_HR) {
+		if (clock_expired(end)) {
+			dprint(DL_ERR, "ahci: HBA reset did not complete\n");
+			return false;
+		}
+	}
+	mmio_write32(abar + HBA_GHC, GHC_AE);
+	dprint(DL_INFO, "ahci: HBA reset\n");
+	return true;
+}
+
 static void setup_hba(const struct pci_device *pd)
 {
 	u16 bdf = pd->bdf;
@@ -428,26 +448,31 @@ static void setup_hba(const struct pci_device *pd)
 	pci_write16(bdf, PCI_COMMAND,
 		    pci_read16(bdf, PCI_COMMAND) | PCI_CMD_MEMORY |
 			PCI_CMD_MASTER);
-	// 10.4.3 HBA reset, then AHCI mode with interrupts off (polling).
-	mmio_write32(abar + HBA_GHC, GHC_AE);
-	mmio_write32(abar + HBA_GHC, GHC_AE | GHC_HR);
-	u64 end = clock_deadline(RESET_TIMEOUT_US);
-	while (mmio_read32(abar + HBA_GHC) & GHC_HR) {
-		if (clock_expired(end)) {
-			dprint(DL_ERR, "ahci: HBA reset did not complete\n");
-			return;
-		}
-	}
+	// 10.1.2: AHCI mode, interrupts off (this driver polls), all ports
+	// idle. The HBA reset (10.4.3) is the recovery when a port will not
+	// stop: it restarts every link (COMRESET), which then needs time to
+	// come up, so it is not done on a fresh HBA.
 	mmio_write32(abar + HBA_GHC, GHC_AE);
 	u32 cap = mmio_read32(abar + HBA_CAP);
 	u32 pi = mmio_read32(abar + HBA_PI);
+	u32 link_wait = 0;
+	for (int port = 0; port < 32; port++) {
+		struct ahci_port probe = {.regs = PORT_BASE(abar, port)};
+		if (pi & 1u << port && !port_idle(&probe)) {
+			if (!hba_reset(abar))
+				return;
+			link_wait = LINK_TIMEOUT_US;
+			break;
+		}
+	}
 	dprint(DL_INFO, "ahci %02x:%02x.%x: ABAR %08x CAP %08x PI %08x\n",
 	       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf), abar, cap, pi);
 	if (!bounce && !(bounce = malloc_high(BOUNCE_SECTORS * 512, 16)))
 		return;
+	u64 link_end = clock_deadline(link_wait);
 	for (int port = 0; port < 32; port++)
 		if (pi & 1u << port)
-			setup_port(bdf, abar, cap, port);
+			setup_port(bdf, abar, cap, port, link_end);
 }
 
 void ahci_setup(void)
