@@ -2,7 +2,7 @@
 // transfers. Drivers own the hardware; this file owns the numbering.
 #include "block.h"
 #include "output.h"
-#include "std/bda.h"
+#include "lib/bda.h"
 
 static struct drive *drives[MAX_DRIVES];
 static int ndrives;

@@ -13,7 +13,7 @@
 #include "lib/string.h"
 #include "memalloc.h"
 #include "output.h"
-#include "tcgbios/tcg_boot.h"
+#include "tcg_boot.h"
 
 void handle_18(struct bregs *r);
 void handle_19(struct bregs *r);

@@ -4,7 +4,7 @@
 #include "bregs.h"
 #include "console.h"
 #include "output.h"
-#include "std/bda.h"
+#include "lib/bda.h"
 
 void handle_10(struct bregs *r);
 

@@ -8,7 +8,7 @@
 #include "lib/string.h"
 #include "memalloc.h"
 #include "output.h"
-#include "std/bda.h"
+#include "lib/bda.h"
 
 void handle_11(struct bregs *r);
 void handle_12(struct bregs *r);

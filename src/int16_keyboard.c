@@ -5,7 +5,7 @@
 #include "hw/clock.h"
 #include "hw/ps2kbd.h"
 #include "output.h"
-#include "std/bda.h"
+#include "lib/bda.h"
 
 void handle_16(struct bregs *r);
 

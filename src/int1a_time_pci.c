@@ -5,7 +5,7 @@
 #include "hw/pci.h"
 #include "hw/rtc.h"
 #include "output.h"
-#include "std/bda.h"
+#include "lib/bda.h"
 
 void handle_1a(struct bregs *r);
 void handle_1abb(struct bregs *r);

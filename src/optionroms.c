@@ -13,7 +13,7 @@
 #include "output.h"
 #include "pciinit.h"
 #include "std/optionrom.h"
-#include "tcgbios/tcg_boot.h"
+#include "tcg_boot.h"
 
 #define ROM_AREA_START 0xC0000
 #define ROM_AREA_END 0xE0000 // the firmware image starts here

@@ -19,8 +19,8 @@
 #include "optionroms.h"
 #include "output.h"
 #include "pciinit.h"
-#include "std/bda.h"
-#include "tcgbios/tcg_boot.h"
+#include "lib/bda.h"
+#include "tcg_boot.h"
 #include "version.h"
 
 void post_main(void) NORETURN;

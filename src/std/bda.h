@@ -3,7 +3,6 @@
 #define MBIOS_STD_BDA_H
 
 #include "std/types.h"
-#include "lib/phys.h"
 
 #define BDA_BASE 0x400
 #define BDA_COM_PORTS 0x00 // u16[4]
@@ -26,9 +25,5 @@
 #define BDA_KBD_BUF_START 0x80
 #define BDA_KBD_BUF_END 0x82
 #define BDA_VIDEO_ROWS 0x84
-
-#define bda_u8(off) (*(volatile u8 *)phys_ptr(BDA_BASE + (off)))
-#define bda_u16(off) (*(volatile u16 *)phys_ptr(BDA_BASE + (off)))
-#define bda_u32(off) (*(volatile u32 *)phys_ptr(BDA_BASE + (off)))
 
 #endif

@@ -14,7 +14,7 @@
 #include "hw/pci.h"
 #include "lib/string.h"
 #include "output.h"
-#include "std/bda.h"
+#include "lib/bda.h"
 
 void handle_13(struct bregs *r);
 

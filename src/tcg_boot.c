@@ -1,6 +1,6 @@
 // The measurement points of the boot flow (docs/measurements.md): what is
 // measured, into which PCR, with which event type and data.
-#include "tcgbios/tcg_boot.h"
+#include "tcg_boot.h"
 #include "autoconf.h"
 #include "crypto/hash.h"
 #include "fw/acpi.h"

@@ -1,8 +1,8 @@
 // What the boot flow asks of the TCG BIOS: start the TPM, and measure each
 // thing at the point the PC Client spec names (docs/measurements.md).
 // Every function is a no-op when no usable TPM was found.
-#ifndef MBIOS_TCGBIOS_TCG_BOOT_H
-#define MBIOS_TCGBIOS_TCG_BOOT_H
+#ifndef MBIOS_TCG_BOOT_H
+#define MBIOS_TCG_BOOT_H
 
 #include "std/types.h"
 
