@@ -17,11 +17,14 @@ enum drive_type { DRIVE_ATA = 1, DRIVE_AHCI, DRIVE_VIRTIO_BLK };
 struct drive;
 struct drive_ops {
 	// Transfer `count` sectors at `lba` to/from `buf` (any address below
-	// 4 GiB; drivers handle alignment and DMA limits themselves).
+	// 4 GiB; drivers handle alignment and DMA limits themselves). block.c
+	// has checked the range and that count > 0. Returns DISK_*.
 	int (*read)(struct drive *d, u64 lba, u32 count, void *buf);
 	int (*write)(struct drive *d, u64 lba, u32 count, const void *buf);
 };
 
+// Lives as long as the OS may call INT 13h: drivers allocate it (and any
+// memory the device uses) with malloc_high.
 struct drive {
 	enum drive_type type;
 	const struct drive_ops *ops;
@@ -37,9 +40,9 @@ struct drive {
 	u16 ctrl_base;	// ATA control block (EDD DPTE)
 	u8 irq;		// ATA interrupt line (EDD DPTE)
 	bool read_only; // writes fail with DISK_ERR_WRITE_PROTECT
-	char model[41];
-	u8 number;  // BIOS drive number once registered
-	void *priv; // driver state
+	char model[41]; // "ata0-1: QEMU HARDDISK": boot menu and messages
+	u8 number;	// BIOS drive number once registered
+	void *priv;	// driver state
 };
 
 #define MAX_DRIVES 8
