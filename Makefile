@@ -97,12 +97,13 @@ all: $(OUT)/bios.bin
 UNIT_TESTS :=
 include $(sort $(wildcard test/unit/*.mk))
 
-HOST_CFLAGS := -std=gnu11 -DHOST_TEST -Isrc -Itest/unit -Wall -Wextra \
+HOST_CFLAGS := -std=gnu11 -DHOST_TEST -Isrc -I$(OUT) -Itest/unit -Wall -Wextra \
 	-Werror -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
 define unit_rule
-$(OUT)/unit/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/unit/*.h)
+$(OUT)/unit/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/unit/*.h) \
+		$(OUT)/autoconf.h
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
 	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $$($(1)_LIBS)

@@ -142,16 +142,24 @@ void tcg_setup(void)
 	if (!g_tpm.present)
 		return;
 	report_tpm(&g_tpm);
-	if (!tpm_usable(&g_tpm))
-		return; // tpm_setup said why
+	if (!tpm_usable(&g_tpm)) {
+		// tpm_setup said why. Active banks that cannot be measured
+		// into must not stay at their reset value.
+		if (g_tpm.version == TPM_VER_20 && g_tpm.banks.count)
+			tcg_cap_without_log(&g_tpm, "cannot measure into every "
+						    "active PCR bank");
+		return;
+	}
 	u32 size = 0;
 	void *area = log_area(&size);
 	if (!area) {
-		printf_console("TPM: no memory for the event log\n");
+		tcg_cap_without_log(&g_tpm, "no memory for the event log");
 		return;
 	}
-	if (tcg_log_start(&g_tcg, &g_tpm, area, size))
+	if (tcg_log_start(&g_tcg, &g_tpm, area, size)) {
+		tcg_cap_without_log(&g_tpm, "event log unusable");
 		return;
+	}
 	dprint(DL_INFO, "tcg: log at %p, %u bytes\n", area, size);
 	measure_crtm_version();
 	measure_image();

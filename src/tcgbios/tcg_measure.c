@@ -109,6 +109,28 @@ void tcg_cap(struct tcg_ctx *c, const char *why)
 	}
 }
 
+void tcg_cap_without_log(struct tpm_state *tpm, const char *why)
+{
+	if (!tpm->present || tpm->failed)
+		return;
+	printf_console("TPM: %s; PCRs 0-7 capped with error separators, no "
+		       "measurements this boot\n",
+		       why);
+	static const u8 error_sep[4] = {1, 0, 0, 0};
+	u8 sha1_sep[20];
+	sha1(error_sep, sizeof(error_sep), sha1_sep);
+	for (u32 pcr = 0; pcr < 8; pcr++) {
+		int rc = tpm->version == TPM_VER_12
+				 ? tpm12_extend(&tpm->dev, pcr, sha1_sep, NULL)
+				 : tpm2_pcr_event(&tpm->dev, pcr, error_sep,
+						  sizeof(error_sep));
+		if (rc) {
+			tpm_set_failed(tpm, "capping PCRs", rc);
+			return;
+		}
+	}
+}
+
 int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 			const struct tcglog_digest *d, u32 n,
 			const void *event, u32 event_len)

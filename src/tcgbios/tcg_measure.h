@@ -46,6 +46,12 @@ int tcg_log_only(struct tcg_ctx *c, u32 pcr, u32 type, const void *event,
 		 u32 event_len);
 // Cap PCRs 0-7 with error separators and stop measuring.
 void tcg_cap(struct tcg_ctx *c, const char *why);
+// The same for a TPM that answers but cannot be measured into (no log area,
+// or an active bank the firmware cannot hash): the separators go into every
+// bank (TPM 2.0 hashes them itself with PCR_Event), and no log claims
+// anything. Without this the OS would find PCRs 0-7 at their reset value
+// and could forge any boot.
+void tcg_cap_without_log(struct tpm_state *tpm, const char *why);
 
 #define TCG_OK 0
 #define TCG_E_INACTIVE (-100) // no TPM/log: nothing measured

@@ -480,6 +480,22 @@ int tpm2_pcr_extend(struct tpm_dev *dev, u32 pcr,
 	return run(dev, &w, NULL);
 }
 
+int tpm2_pcr_event(struct tpm_dev *dev, u32 pcr, const u8 *data, u16 len)
+{
+	if (!is_v20(dev))
+		return refuse(__func__, TPM_E_WRONG_VERSION);
+	// Part 3, 22.3: eventData is a TPM2B_EVENT of at most 1024 bytes.
+	if (!data || len > 1024)
+		return refuse(__func__, TPM_E_ARG);
+	struct tpm_writer w;
+	start(&w, TPM2_ST_SESSIONS, TPM2_CC_PCR_Event);
+	tw_u32(&w, pcr);
+	tw_pw_session(&w, NULL, 0);
+	tw_u16(&w, len);
+	tw_bytes(&w, data, len);
+	return run(dev, &w, NULL);
+}
+
 int tpm2_pcr_read(struct tpm_dev *dev, u32 pcr, u16 alg, u8 *digest, u32 max,
 		  u32 *len)
 {

@@ -104,6 +104,9 @@ int tpm2_get_property(struct tpm_dev *dev, u32 prop, u32 *value);
 // back to back in bank order (digest_size bytes each). Empty password.
 int tpm2_pcr_extend(struct tpm_dev *dev, u32 pcr,
 		    const struct tpm2_banks *banks, const u8 *digests);
+// PCR_Event: the TPM hashes `data` itself in every allocated bank, even
+// ones the firmware cannot compute (used to cap such banks).
+int tpm2_pcr_event(struct tpm_dev *dev, u32 pcr, const u8 *data, u16 len);
 int tpm2_pcr_read(struct tpm_dev *dev, u32 pcr, u16 alg, u8 *digest, u32 max,
 		  u32 *len);
 // Fills all `len` bytes (GetRandom may return fewer per call).

@@ -16,3 +16,11 @@ UNIT_TESTS += test_tpm_startup
 test_tpm_startup_SRCS := test/unit/test_tpm_startup.c \
 	src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c $(TPM_FAKE)
 test_tpm_startup_LIBS := $(TPM_LIBS)
+
+# The extend-then-log invariant against libtpms (log replay == TPM PCRs).
+UNIT_TESTS += test_tcg_measure
+test_tcg_measure_SRCS := test/unit/test_tcg_measure.c test/unit/tcg_replay.c \
+	src/tcgbios/tcg_measure.c src/tcgbios/tcglog.c \
+	src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c $(CRYPTO_SRCS) \
+	$(TPM_FAKE)
+test_tcg_measure_LIBS := $(TPM_LIBS)
