@@ -2,7 +2,7 @@
 // try each entry, and fall through to the next on failure (INT 18h).
 #include "boot.h"
 #include "autoconf.h"
-#include "block.h"
+#include "hw/block.h"
 #include "bregs.h"
 #include "console.h"
 #include "fw/bootorder.h"
@@ -11,7 +11,7 @@
 #include "hw/clock.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 #include "tcg_boot.h"
 

@@ -2,7 +2,7 @@
 // CHS terms on the logical geometry from block.c, and the EDD 3.0 extensions
 // (41h-48h) in LBA terms. There is no diskette support: DL < 80h answers
 // "no such drive" or "not ready".
-#include "block.h"
+#include "hw/block.h"
 #include "bregs.h"
 #include "hw/pci.h"
 #include "lib/string.h"

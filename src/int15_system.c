@@ -6,7 +6,7 @@
 #include "hw/clock.h"
 #include "hw/io.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 #include "lib/bda.h"
 

@@ -2,7 +2,7 @@
 // copy each ROM into 0xC0000-0xDFFFF, check it, measure it, run its
 // initialisation entry in real mode, and collect its boot vectors.
 #include "optionroms.h"
-#include "block.h"
+#include "hw/block.h"
 #include "boot.h"
 #include "bregs.h"
 #include "console.h"

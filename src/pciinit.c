@@ -5,7 +5,7 @@
 #include "fw/platform.h"
 #include "hw/io.h"
 #include "hw/pci.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 
 #define MAX_BUSES 32

@@ -1,6 +1,6 @@
 // Power-on self test: the boot flow from the reset vector to INT 19h.
 #include "autoconf.h"
-#include "block.h"
+#include "hw/block.h"
 #include "boot.h"
 #include "bregs.h"
 #include "console.h"
@@ -15,7 +15,7 @@
 #include "hw/serial.h"
 #include "layout.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "optionroms.h"
 #include "output.h"
 #include "pciinit.h"

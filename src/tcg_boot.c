@@ -10,7 +10,7 @@
 #include "lib/format.h"
 #include "lib/phys.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 #include "std/tcg.h"
 #include "std/tpm.h"

@@ -8,7 +8,7 @@
 #include "fw/acpi.h"
 #include "lib/phys.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 #include "std/acpi.h"
 #include "std/byteorder.h"

@@ -6,7 +6,7 @@
 #include "fw/fw_cfg.h"
 #include "lib/phys.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 #include "std/byteorder.h"
 

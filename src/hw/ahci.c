@@ -4,14 +4,14 @@
 // structure facts: Serial ATA AHCI 1.3 (sections named where used);
 // command facts: ATA8-ACS.
 #include "autoconf.h"
-#include "block.h"
+#include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
 #include "hw/pci.h"
 #include "lib/format.h"
 #include "lib/phys.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 
 // 3.1 Generic host control.

@@ -3,13 +3,13 @@
 // Register and protocol facts: ATA8-ACS (commands, IDENTIFY words) and
 // ATA8-APT (task file registers, resets).
 #include "autoconf.h"
-#include "block.h"
+#include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
 #include "hw/pci.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 
 // Command block registers, offsets from the command base.

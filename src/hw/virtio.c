@@ -6,7 +6,7 @@
 #include "hw/pci.h"
 #include "lib/phys.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 
 // 4.1.4 virtio_pci_cap: cfg_type at +3, bar at +4, offset at +8;

@@ -2,13 +2,13 @@
 // the modern virtio 1.x interface: one request at a time, polled. Device
 // facts: virtio 1.1 5.2 "Block Device".
 #include "autoconf.h"
-#include "block.h"
+#include "hw/block.h"
 #include "hw/pci.h"
 #include "hw/virtio.h"
 #include "lib/format.h"
 #include "lib/phys.h"
 #include "lib/string.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "output.h"
 
 #define VIRTIO_VENDOR 0x1AF4

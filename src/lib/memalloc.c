@@ -1,5 +1,5 @@
 // Bump allocators: the firmware never frees, except the POST scratch zone.
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "autoconf.h"
 #include "lib/phys.h"
 #include "lib/string.h"

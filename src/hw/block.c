@@ -1,6 +1,6 @@
 // Drive registry: BIOS drive numbers, logical CHS geometry, range-checked
 // transfers. Drivers own the hardware; this file owns the numbering.
-#include "block.h"
+#include "hw/block.h"
 #include "output.h"
 #include "lib/bda.h"
 
