@@ -16,7 +16,7 @@
 
 #include "fw/acpi.h"
 #include "fw/acpi_tpm.h"
-#include "memalloc.h"
+#include "lib/memalloc.h"
 #include "std/acpi.h"
 #include "std/byteorder.h"
 #include "output.h"

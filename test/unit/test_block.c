@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "block.h"
+#include "hw/block.h"
 #include "bregs.h"
 #include "hw/pci.h"
 #include "lib/string.h"
