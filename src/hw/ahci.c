@@ -249,18 +249,6 @@ static int ahci_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return DISK_OK;
 }
 
-static int ahci_read(struct drive *d, u64 lba, u32 count, void *buf)
-{
-	return ahci_rw(d, false, lba, count, buf);
-}
-
-static int ahci_write(struct drive *d, u64 lba, u32 count, const void *buf)
-{
-	return ahci_rw(d, true, lba, count, (u8 *)buf);
-}
-
-static const struct drive_ops ahci_ops = {ahci_read, ahci_write};
-
 static struct ahci_port *alloc_port(void)
 {
 	struct ahci_port *p = spare;
@@ -325,7 +313,7 @@ static bool identify(struct ahci_port *p, int port)
 			  (u64)(id[102] | (u32)id[103] << 16) << 32;
 	struct drive *d = &p->d;
 	d->type = DRIVE_AHCI;
-	d->ops = &ahci_ops;
+	d->transfer = ahci_rw;
 	d->sector_size = 512;
 	d->sectors = sectors;
 	d->channel = port;

@@ -155,18 +155,6 @@ static int ata_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return DISK_OK;
 }
 
-static int ata_read(struct drive *d, u64 lba, u32 count, void *buf)
-{
-	return ata_rw(d, false, lba, count, buf);
-}
-
-static int ata_write(struct drive *d, u64 lba, u32 count, const void *buf)
-{
-	return ata_rw(d, true, lba, count, (u8 *)buf);
-}
-
-static const struct drive_ops ata_ops = {ata_read, ata_write};
-
 // Is anything decoding this unit's task file? Absent units read back 0 or
 // the floating bus, not the pattern.
 static bool unit_present(u16 cmd, u16 ctrl, u8 unit)
@@ -265,7 +253,7 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 			  (u64)(id[102] | (u32)id[103] << 16) << 32;
 	struct drive *d = &a->d;
 	d->type = DRIVE_ATA;
-	d->ops = &ata_ops;
+	d->transfer = ata_rw;
 	d->sector_size = 512;
 	d->sectors = sectors;
 	d->bdf = bdf;

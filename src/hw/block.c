@@ -86,7 +86,7 @@ int drive_read(struct drive *d, u64 lba, u32 count, void *buf)
 		return DISK_OK;
 	if (!in_range(d, lba, count))
 		return DISK_ERR_RANGE;
-	return d->ops->read(d, lba, count, buf);
+	return d->transfer(d, false, lba, count, buf);
 }
 
 int drive_write(struct drive *d, u64 lba, u32 count, const void *buf)
@@ -95,9 +95,9 @@ int drive_write(struct drive *d, u64 lba, u32 count, const void *buf)
 		return DISK_OK;
 	if (!in_range(d, lba, count))
 		return DISK_ERR_RANGE;
-	if (d->read_only || !d->ops->write)
+	if (d->read_only)
 		return DISK_ERR_WRITE_PROTECT;
-	return d->ops->write(d, lba, count, buf);
+	return d->transfer(d, true, lba, count, (u8 *)buf);
 }
 
 void drive_make_first(struct drive *first)

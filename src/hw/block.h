@@ -15,19 +15,18 @@ enum drive_type { DRIVE_ATA = 1, DRIVE_AHCI, DRIVE_VIRTIO_BLK };
 #define DISK_ERR_WRITE_PROTECT -4
 
 struct drive;
-struct drive_ops {
-	// Transfer `count` sectors at `lba` to/from `buf` (any address below
-	// 4 GiB; drivers handle alignment and DMA limits themselves). block.c
-	// has checked the range and that count > 0. Returns DISK_*.
-	int (*read)(struct drive *d, u64 lba, u32 count, void *buf);
-	int (*write)(struct drive *d, u64 lba, u32 count, const void *buf);
-};
+// Transfer `count` sectors at `lba` to (write) or from `buf` (any address
+// below 4 GiB; drivers handle alignment and DMA limits themselves). block.c
+// has checked the range, write protection and that count > 0. Returns
+// DISK_*.
+typedef int (*drive_transfer_fn)(struct drive *d, bool write, u64 lba,
+				 u32 count, u8 *buf);
 
 // Lives as long as the OS may call INT 13h: drivers allocate it (and any
 // memory the device uses) with malloc_high.
 struct drive {
 	enum drive_type type;
-	const struct drive_ops *ops;
+	drive_transfer_fn transfer;
 	u32 sector_size; // 512 for every disk the BIOS boots
 	u64 sectors;
 	// Logical geometry for CHS calls (INT 13h 02h/08h), from block.c.

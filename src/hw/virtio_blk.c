@@ -88,18 +88,6 @@ static int vblk_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return DISK_OK;
 }
 
-static int vblk_read(struct drive *d, u64 lba, u32 count, void *buf)
-{
-	return vblk_rw(d, false, lba, count, buf);
-}
-
-static int vblk_write(struct drive *d, u64 lba, u32 count, const void *buf)
-{
-	return vblk_rw(d, true, lba, count, (u8 *)buf);
-}
-
-static const struct drive_ops vblk_ops = {vblk_read, vblk_write};
-
 static void setup_device(u16 bdf)
 {
 	struct vblk *b = malloc_high(sizeof(*b), 8);
@@ -148,7 +136,7 @@ static void setup_device(u16 bdf)
 	virtio_pci_driver_ok(v);
 	struct drive *d = &b->d;
 	d->type = DRIVE_VIRTIO_BLK;
-	d->ops = &vblk_ops;
+	d->transfer = vblk_rw;
 	d->sector_size = 512;
 	d->sectors = virtio_cfg_read64(v, CFG_CAPACITY);
 	d->bdf = bdf;

@@ -75,17 +75,11 @@ static int fake_io(struct drive *d, u64 lba, u32 count, u8 *buf, bool write)
 	return DISK_OK;
 }
 
-static int fake_read(struct drive *d, u64 lba, u32 count, void *buf)
+static int fake_transfer(struct drive *d, bool write, u64 lba, u32 count,
+			 u8 *buf)
 {
-	return fake_io(d, lba, count, buf, false);
+	return fake_io(d, lba, count, buf, write);
 }
-
-static int fake_write(struct drive *d, u64 lba, u32 count, const void *buf)
-{
-	return fake_io(d, lba, count, (u8 *)buf, true);
-}
-
-static const struct drive_ops fake_ops = {fake_read, fake_write};
 
 static struct fake ram, big;
 
@@ -94,7 +88,7 @@ static void fake_init(struct fake *f, enum drive_type type, u64 sectors,
 {
 	memset(f, 0, sizeof(*f));
 	f->d.type = type;
-	f->d.ops = &fake_ops;
+	f->d.transfer = fake_transfer;
 	f->d.sectors = sectors;
 	f->d.bdf = PCI_BDF_TEST;
 	f->bad_lba = NO_LBA;
