@@ -25,23 +25,6 @@
 
 static bool int19_logged;
 
-static const char *bank_name(u16 alg)
-{
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return "sha1";
-	case TPM_ALG_SHA256:
-		return "sha256";
-	case TPM_ALG_SHA384:
-		return "sha384";
-	case TPM_ALG_SHA512:
-		return "sha512";
-	case TPM_ALG_SM3_256:
-		return "sm3_256";
-	}
-	return "unknown";
-}
-
 static void report_tpm(const struct tpm_state *t)
 {
 	char banks[64] = "";
@@ -50,7 +33,7 @@ static void report_tpm(const struct tpm_state *t)
 		for (u32 i = 0; i < t->banks.count; i++)
 			len += snprintf(banks + len, sizeof(banks) - len, "%s%s",
 					i ? "," : "",
-					bank_name(t->banks.b[i].alg));
+					hash_alg_name(t->banks.b[i].alg));
 	printf_console("TPM %s (%s) found%s%s%s\n",
 		       t->version == TPM_VER_12 ? "1.2" : "2.0",
 		       t->dev.iface == TPM_IFACE_CRB ? "CRB" : "TIS",

@@ -75,6 +75,23 @@ int hash_alg_size(u16 alg)
 	return 0;
 }
 
+const char *hash_alg_name(u16 alg)
+{
+	switch (alg) {
+	case TPM_ALG_SHA1:
+		return "sha1";
+	case TPM_ALG_SHA256:
+		return "sha256";
+	case TPM_ALG_SHA384:
+		return "sha384";
+	case TPM_ALG_SHA512:
+		return "sha512";
+	case TPM_ALG_SM3_256:
+		return "sm3_256";
+	}
+	return "unknown";
+}
+
 int hash_init(struct hash_ctx *ctx, u16 alg)
 {
 	ctx->alg = alg;

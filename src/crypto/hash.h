@@ -84,6 +84,8 @@ struct hash_ctx {
 
 // Digest size in bytes, 0 for an algorithm this code cannot compute.
 int hash_alg_size(u16 alg);
+// Lower-case name as Linux's sysfs uses it (pcr-sha256), or "unknown".
+const char *hash_alg_name(u16 alg);
 // 0, or HASH_ERR_ALG for an unknown algorithm (ctx is then unusable).
 int hash_init(struct hash_ctx *ctx, u16 alg);
 // 0, or HASH_ERR_ALG when ctx is not initialised.

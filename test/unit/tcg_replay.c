@@ -62,28 +62,11 @@ const struct replay_bank *replay_bank(const struct replay *r, u16 alg)
 	return NULL;
 }
 
-const char *replay_alg_name(u16 alg)
-{
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return "sha1";
-	case TPM_ALG_SHA256:
-		return "sha256";
-	case TPM_ALG_SHA384:
-		return "sha384";
-	case TPM_ALG_SHA512:
-		return "sha512";
-	case TPM_ALG_SM3_256:
-		return "sm3_256";
-	}
-	return "unknown";
-}
-
 void replay_print(FILE *f, const struct replay *r)
 {
 	for (u32 i = 0; i < r->nbanks; i++)
 		for (u32 p = 0; p < TCGLOG_NUM_PCRS; p++) {
-			fprintf(f, "%s:%u=", replay_alg_name(r->b[i].alg), p);
+			fprintf(f, "%s:%u=", hash_alg_name(r->b[i].alg), p);
 			for (u32 k = 0; k < r->b[i].size; k++)
 				fprintf(f, "%02X", r->b[i].pcr[p][k]);
 			fputc('\n', f);

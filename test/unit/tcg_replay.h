@@ -22,7 +22,6 @@ struct replay {
 // result, or TCGLOG_ERR_INVAL for a bank crypto/ cannot hash.
 int replay_log(const void *area, u32 size, struct replay *r);
 const struct replay_bank *replay_bank(const struct replay *r, u16 alg);
-const char *replay_alg_name(u16 alg);
 // "sha256:0=HEX" lines, PCRs 0-23, banks in Spec ID order.
 void replay_print(FILE *f, const struct replay *r);
 
