@@ -6,6 +6,7 @@
 #include "hw/clock.h"
 #include "hw/io.h"
 #include "lib/format.h"
+#include "lib/string.h"
 
 #define DEBUG_PORT 0x402
 
@@ -13,6 +14,14 @@ static void debug_write(const char *s, size_t len)
 {
 	while (len--)
 		outb((u8)*s++, DEBUG_PORT);
+}
+
+// Format after `prefix_len` bytes already in buf; returns the used length.
+static size_t vformat(char *buf, size_t size, size_t prefix_len,
+		      const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf + prefix_len, size - prefix_len, fmt, ap);
+	return MIN(prefix_len + (size_t)n, size - 1);
 }
 
 void dprint(int level, const char *fmt, ...)
@@ -24,35 +33,35 @@ void dprint(int level, const char *fmt, ...)
 	int n = snprintf(buf, sizeof(buf), "[%6u] ", (u32)(clock_us() / 1000));
 	va_list ap;
 	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	size_t len = vformat(buf, sizeof(buf), (size_t)n, fmt, ap);
 	va_end(ap);
-	debug_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+	debug_write(buf, len);
+}
+
+static void console_vprint(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[256];
+	size_t n = strlen(prefix);
+	memcpy(buf, prefix, n);
+	size_t len = vformat(buf, sizeof(buf), n, fmt, ap);
+	debug_write(buf, len);
+	console_write(buf, len);
 }
 
 void printf_console(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	console_vprint("", fmt, ap);
 	va_end(ap);
-	size_t len = MIN((size_t)n, sizeof(buf) - 1);
-	debug_write(buf, len);
-	console_write(buf, len);
 }
 
 void panic(const char *fmt, ...)
 {
-	char buf[192];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	console_vprint("PANIC: ", fmt, ap);
 	va_end(ap);
-	size_t len = MIN((size_t)n, sizeof(buf) - 1);
-	debug_write("PANIC: ", 7);
-	debug_write(buf, len);
-	console_write("PANIC: ", 7);
-	console_write(buf, len);
 	for (;;)
 		asm volatile("cli; hlt");
 }
