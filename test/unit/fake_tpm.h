@@ -5,6 +5,7 @@
 #ifndef MBIOS_TEST_FAKE_TPM_H
 #define MBIOS_TEST_FAKE_TPM_H
 
+#include "host_output.h"
 #include "std/types.h"
 
 enum fake_iface { FAKE_NONE, FAKE_TIS, FAKE_CRB };
@@ -50,9 +51,7 @@ u32 fake_tpm_max_chunk(void);	    // most FIFO bytes moved in one burst window
 // Returns the response length.
 u32 fake_tpm_engine(const u8 *cmd, u32 len, u8 *rsp, u32 max, int locality);
 
-// Virtual clock (microseconds) and output capture.
+// Virtual clock (microseconds). Output capture: host_output.h.
 u64 fake_clock_now(void);
-u32 fake_console_lines(void);
-const char *fake_last_dprint(void);
 
 #endif

@@ -75,7 +75,7 @@ static bool platform_locked(struct tpm_state *s)
 static void test_setup20(void **state)
 {
 	(void)state;
-	u32 lines = fake_console_lines();
+	u32 lines = host_console_lines();
 	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
 	assert_true(st.present);
 	assert_true(tpm_usable(&st));
@@ -83,7 +83,7 @@ static void test_setup20(void **state)
 	assert_int_equal(st.version, TPM_VER_20);
 	// Startup, SelfTest, GetCapability.
 	assert_int_equal(tpm_round_trips(&st), 3);
-	assert_int_equal(fake_console_lines(), lines);
+	assert_int_equal(host_console_lines(), lines);
 	assert_true(st.banks.count >= 1);
 	assert_true(st.all_banks.count >= st.banks.count);
 	for (u32 i = 0; i < st.banks.count; i++)
@@ -193,11 +193,11 @@ static void test_no_tpm(void **state)
 {
 	(void)state;
 	fake_tpm_init(FAKE_NONE, 20);
-	u32 lines = fake_console_lines();
+	u32 lines = host_console_lines();
 	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM_E_NODEV);
 	assert_false(st.present);
 	assert_false(tpm_usable(&st));
-	assert_int_equal(fake_console_lines(), lines); // not an error
+	assert_int_equal(host_console_lines(), lines); // not an error
 	assert_int_equal(tpm_prepare_boot(&st), TPM_E_NODEV);
 	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), TPM_E_NODEV);
 }
@@ -209,7 +209,7 @@ static void failing_setup(enum fake_iface iface, enum fake_fault fault)
 	fake_tpm_init(iface, 20);
 	memset(&st, 0, sizeof(st));
 	fake_tpm_set_fault(fault);
-	u32 lines = fake_console_lines();
+	u32 lines = host_console_lines();
 	u64 t0 = fake_clock_now();
 	int rc = tpm_setup(&st, TPM_MMIO_BASE);
 	u64 dt = fake_clock_now() - t0;
@@ -220,8 +220,8 @@ static void failing_setup(enum fake_iface iface, enum fake_fault fault)
 	assert_true(st.failed);
 	assert_false(tpm_usable(&st));
 	assert_int_equal(st.error, rc);
-	assert_true(fake_console_lines() > lines);
-	assert_non_null(strstr(fake_last_dprint(), "failed"));
+	assert_true(host_console_lines() > lines);
+	assert_non_null(strstr(host_last_dprint(), "failed"));
 	fake_tpm_set_fault(FAULT_NONE);
 	u32 cmds = fake_tpm_commands();
 	u8 buf[8];
@@ -350,11 +350,11 @@ static void test_resume12(void **state)
 	// Without a saved state a TPM 1.2 fails ST_STATE and then refuses
 	// ST_CLEAR until TPM_Init: off for this boot, with a message.
 	fake_tpm_reset();
-	u32 lines = fake_console_lines();
+	u32 lines = host_console_lines();
 	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), TPM_INVALID_POSTINIT);
 	assert_true(st.failed);
 	assert_false(tpm_usable(&st));
-	assert_true(fake_console_lines() > lines);
+	assert_true(host_console_lines() > lines);
 	assert_int_equal(tpm12_pcr_read(&st.dev, 0, out), TPM_E_DISABLED);
 }
 
