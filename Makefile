@@ -157,8 +157,10 @@ check: deps
 	$(MAKE) build-checks
 	$(MAKE) qemu-tests
 
+# make run [MACHINE=pc] [RUN_ARGS="--tpm crb --grub ..."]
 run: deps all
-	./scripts/run-qemu --bios $(OUT)/bios.bin
+	./scripts/run-qemu --bios $(OUT)/bios.bin $(if $(MACHINE),--machine $(MACHINE)) \
+		$(RUN_ARGS)
 
 bench: deps all
 	$(PYTHON) scripts/bench.py --bios $(OUT)/bios.bin
