@@ -62,6 +62,37 @@ else
 	r tpm0 no
 fi
 
+# mbt.tpmcheck=1: what the OS can still do with the TPM after the firmware's
+# hand-off, with raw commands through /dev/tpm0 (one write of the command,
+# one read of the response).  Reported as "tpmcmd <name> <response hex>"
+# ("none" when there was no answer); the host decides what they mean.
+tpm_cmd() { # name command-hex
+	esc=$(echo "$2" | sed 's/../\\x&/g')
+	rsp=$( { exec 3<>/dev/tpm0 && printf "$esc" >&3 &&
+		dd bs=4096 count=1 <&3 2>/dev/null; } 2>/dev/null |
+		od -An -tx1 | tr -d ' \n')
+	r tpmcmd "$1" "${rsp:-none}"
+}
+case " $(cat /proc/cmdline) " in
+*" mbt.tpmcheck=1 "*)
+	r tpmcheck "$([ -c /dev/tpm0 ] && echo yes || echo no-dev-tpm0)"
+	if [ -c /dev/tpm0 ] && [ "$(cat $T/tpm_version_major 2>/dev/null)" = 2 ]; then
+		# TPM2_GetCapability(TPM_CAP_TPM_PROPERTIES, TPM_PT_STARTUP_CLEAR = 0x201, 1)
+		tpm_cmd getcap_startup_clear 8001000000160000017a000000060000020100000001
+		# TPM2_HierarchyChangeAuth(owner / platform), password session with
+		# the empty auth, newAuth empty: owner must work, platform must not.
+		tpm_cmd hca_owner 80020000001d0000012940000001000000094000000900000000000000
+		tpm_cmd hca_platform 80020000001d000001294000000c000000094000000900000000000000
+	elif [ -c /dev/tpm0 ]; then
+		# TPM_GetCapability(TPM_CAP_FLAG, TPM_CAP_FLAG_VOLATILE)
+		tpm_cmd getcap_volatile 00c10000001600000065000000040000000400000109
+		# TSC_PhysicalPresence(TPM_PHYSICAL_PRESENCE_PRESENT)
+		tpm_cmd pp_present 00c10000000c4000000a0008
+		tpm_cmd getcap_volatile_after 00c10000001600000065000000040000000400000109
+	fi
+	;;
+esac
+
 L=/sys/kernel/security/tpm0/binary_bios_measurements
 if [ -r $L ]; then
 	cp $L /tmp/log.bin 2>/dev/null

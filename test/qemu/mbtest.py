@@ -13,10 +13,12 @@ import base64
 import fcntl
 import glob
 import hashlib
+import json
 import os
 import re
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -190,6 +192,42 @@ def build_floor():
     return out
 
 
+VARIANTS = os.path.join(REPO, "out", "variants")
+
+
+def build_variant(name, settings):
+    """Build a firmware variant from this tree with Kconfig settings
+    changed (e.g. {"CONFIG_TPM_LOG_LIMIT_KB": 1}) the way
+    scripts/check-build.sh does: the settings are completed by
+    olddefconfig into out/variants/<name>/config, then
+    `make OUT=out/variants/<name> KCONFIG_CONFIG=... bios.bin` (incremental).
+    Returns the image path."""
+    outdir = os.path.join(VARIANTS, name)
+    cfg = os.path.join(outdir, "config")
+    rel_out = os.path.relpath(outdir, REPO)
+    with _build_lock:
+        os.makedirs(outdir, exist_ok=True)
+        seed = cfg + ".new"
+        with open(seed, "w") as f:
+            for k, v in sorted(settings.items()):
+                f.write("%s=%s\n" % (k, v))
+        _run([PYTHON, "-m", "olddefconfig", "Kconfig"], cwd=REPO,
+             env=dict(os.environ, KCONFIG_CONFIG=seed))
+        for k, v in settings.items():
+            if "%s=%s\n" % (k, v) not in open(seed).read():
+                raise HarnessError("variant %s: Kconfig dropped %s=%s" % (name, k, v))
+        if os.path.exists(cfg) and open(cfg).read() == open(seed).read():
+            os.unlink(seed)        # unchanged: keep the mtime, build incrementally
+        else:
+            os.replace(seed, cfg)
+        for old in (seed + ".old", cfg + ".old"):
+            if os.path.exists(old):
+                os.unlink(old)
+        _run(["make", "-s", "-j2", "OUT=" + rel_out, "KCONFIG_CONFIG=" + cfg,
+              rel_out + "/bios.bin"], cwd=REPO)
+    return os.path.join(outdir, "bios.bin")
+
+
 # Disk pattern for the boot-program tests (must match bootsect/svc.c).
 PARAMS_LBA = 48
 FILL_START = 49
@@ -329,6 +367,37 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
     return path
 
 
+def patched_disk(path, base, patches):
+    """A qcow2 overlay at path on the raw image base with bytes replaced:
+    patches is [(offset, bytes)].  The base is not touched or copied (the
+    overlay holds only the changed clusters).  Returns a Disk-ready path."""
+    for t in ("qemu-img", "qemu-io"):
+        if not shutil.which(t):
+            raise HarnessError("%s not found (qemu-utils)" % t)
+    if os.path.exists(path):
+        os.unlink(path)
+    _run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b",
+          os.path.abspath(base), path])
+    for off, data in patches:
+        # qemu-io writes a pattern byte; one command per byte keeps it exact
+        for i, b in enumerate(data):
+            _run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x%02x %d 1" % (b, off + i),
+                  path])
+    return path
+
+
+def read_image(path, fmt, offset, length):
+    """Bytes of a disk image (raw or qcow2) as the guest sees them."""
+    if fmt == "raw":
+        with open(path, "rb") as f:
+            f.seek(offset)
+            return f.read(length)
+    with tempfile.NamedTemporaryFile() as tmp:
+        _run(["qemu-img", "dd", "-f", fmt, "-O", "raw", "if=" + path, "of=" + tmp.name,
+              "bs=%d" % length, "count=1", "skip=%d" % (offset // length)])
+        return open(tmp.name, "rb").read()[offset % length:][:length]
+
+
 def grub_disk(cmdline_extra="mbt.boot=grub"):
     """Build (once) and return out/test/grub.img."""
     kernel = find_kernel()
@@ -350,10 +419,11 @@ class Swtpm:
     version: 2 or 1 (TPM 1.2); banks: "all" or a comma list like "sha256"
     (TPM 2.0 only).  The state is created with swtpm_setup in workdir."""
 
-    def __init__(self, workdir, version=2, banks="all"):
+    def __init__(self, workdir, version=2, banks="all", loglevel=20):
         self.workdir = workdir
         self.version = version
         self.banks = banks
+        self.loglevel = loglevel
         self.state = os.path.join(workdir, "tpmstate")
         self.sock = os.path.join(workdir, "swtpm.sock")
         self.log = os.path.join(workdir, "swtpm.log")
@@ -374,7 +444,7 @@ class Swtpm:
                 os.unlink(p)
         argv = ["swtpm", "socket", "--tpmstate", "dir=" + self.state,
                 "--ctrl", "type=unixio,path=" + self.sock,
-                "--log", "file=%s,level=20" % self.log, "--terminate"]
+                "--log", "file=%s,level=%d" % (self.log, self.loglevel), "--terminate"]
         if self.version == 2:
             argv.append("--tpm2")
         # No --flags startup-*: the firmware must send TPM Startup itself.
@@ -385,6 +455,12 @@ class Swtpm:
             if self.proc.poll() is not None or time.time() > deadline:
                 raise HarnessError("swtpm did not start (see %s)" % self.log)
             time.sleep(0.02)
+
+    def kill(self):
+        """SIGKILL swtpm now (fault injection); waits until it is gone."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -403,6 +479,22 @@ class Swtpm:
 
     def commands(self):
         return parse_swtpm_log(open(self.log, errors="replace").read())
+
+    def wait_for(self, pred, timeout=60, poll=0.002):
+        """Poll the swtpm log until pred(events) is true; returns the events
+        then, or None on timeout or when swtpm has exited."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                ev = parse_swtpm_log(open(self.log, errors="replace").read())
+            except FileNotFoundError:
+                ev = []
+            if pred(ev):
+                return ev
+            if self.proc is None or self.proc.poll() is not None:
+                return None
+            time.sleep(poll)
+        return None
 
 
 def parse_swtpm_log(text):
@@ -462,8 +554,9 @@ TPM2_RH_PLATFORM = 0x4000000C
 
 def platform_locked(events, version):
     """Did the firmware close the platform controls to the OS?
-    TPM 2.0: a successful HierarchyChangeAuth(RH_PLATFORM) or
-    HierarchyControl(RH_PLATFORM, enable=RH_PLATFORM, state=NO).
+    TPM 2.0: a successful HierarchyChangeAuth(RH_PLATFORM) to a non-empty
+    value (an empty newAuth locks nothing; the guest's own probe sends one)
+    or HierarchyControl(RH_PLATFORM, enable=RH_PLATFORM, state=NO).
     TPM 1.2: a successful TSC_PhysicalPresence(NOTPRESENT|LOCK).
     Returns a description of what did it, or None."""
     for cmd, rsp in commands_since_reset(events):
@@ -473,7 +566,9 @@ def platform_locked(events, version):
         if version == 2 and len(cmd) >= 14:
             auth = struct.unpack(">I", cmd[10:14])[0]
             if code == 0x129 and auth == TPM2_RH_PLATFORM:
-                return "HierarchyChangeAuth(platform)"
+                new_auth = _change_auth_size(cmd)
+                if new_auth:
+                    return "HierarchyChangeAuth(platform, %d-byte value)" % new_auth
             if (code == 0x121 and auth == TPM2_RH_PLATFORM and
                     cmd[-5:] == struct.pack(">IB", TPM2_RH_PLATFORM, 0)):
                 return "HierarchyControl(platform off)"
@@ -481,6 +576,18 @@ def platform_locked(events, version):
             if struct.unpack(">H", cmd[10:12])[0] == 0x0014:
                 return "TSC_PhysicalPresence(NOTPRESENT|LOCK)"
     return None
+
+
+def _change_auth_size(cmd):
+    """Size of newAuth in a TPM2_HierarchyChangeAuth command (after the
+    handle and the authorization area), or None if it does not parse."""
+    if len(cmd) < 18 or cmd[0:2] != b"\x80\x02":
+        return None
+    area = struct.unpack(">I", cmd[14:18])[0]
+    off = 18 + area
+    if off + 2 > len(cmd):
+        return None
+    return struct.unpack(">H", cmd[off:off + 2])[0]
 
 
 TPM2_CC_STARTUP = 0x144
@@ -519,12 +626,14 @@ class Disk:
     """A disk for QEMU: bus is "ide" (PIIX IDE on pc, AHCI on q35) or
     "virtio"; bootindex None leaves the boot order to the firmware."""
 
-    def __init__(self, path, bus="ide", bootindex=None, unit=0):
+    def __init__(self, path, bus="ide", bootindex=None, unit=0, fmt="raw"):
         self.path, self.bus, self.bootindex, self.unit = path, bus, bootindex, unit
+        self.fmt = fmt
 
     def args(self, n, machine):
         drv = "d%d" % n
-        a = ["-drive", "file=%s,if=none,id=%s,format=raw,snapshot=on" % (self.path, drv)]
+        a = ["-drive", "file=%s,if=none,id=%s,format=%s,snapshot=on" % (
+            self.path, drv, self.fmt)]
         bi = ",bootindex=%d" % self.bootindex if self.bootindex is not None else ""
         if self.bus == "ide":
             if machine == "q35":      # built-in ICH9 AHCI, one port per disk
@@ -605,11 +714,54 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
     return argv
 
 
-def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
+def qmp_command(path, command, timeout=10):
+    """Connect to QEMU's QMP socket at path, negotiate, run one command
+    (e.g. "cont") and return its "return" value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(max(0.1, deadline - time.monotonic()))
+            sock.connect(path)
+            break
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise HarnessError("QMP socket %s did not come up" % path)
+            time.sleep(0.02)
+    with sock, sock.makefile("rwb") as f:
+        def reply():
+            while True:
+                line = f.readline()
+                if not line:
+                    raise HarnessError("QMP connection closed")
+                msg = json.loads(line)
+                if "return" in msg:
+                    return msg["return"]
+                if "error" in msg:
+                    raise HarnessError("QMP error: %s" % msg["error"])
+        greeting = json.loads(f.readline() or b"{}")
+        if "QMP" not in greeting:
+            raise HarnessError("no QMP greeting")
+        for cmd in ("qmp_capabilities", command):
+            f.write(json.dumps({"execute": cmd}).encode() + b"\n")
+            f.flush()
+            ret = reply()
+        return ret
+
+
+def run_qemu(workdir, bios=None, timeout=90, tpm=None, paused=False, on_start=None, **kw):
     """Run QEMU to completion (or kill it after timeout seconds).  Logs go
     to workdir/serial.log, workdir/debug.log; the command line to
     workdir/cmdline.  swtpm, if given, is set up and started here unless it
-    already runs, and stopped afterwards."""
+    already runs, and stopped afterwards.
+
+    paused: start QEMU with -S and a QMP socket (workdir/qmp.sock): the
+    machine is created and reset (QEMU has talked to swtpm) but no guest
+    code runs until someone sends "cont" (qmp_command(path, "cont")).
+    on_start(proc, qmp_path): called in a thread once QEMU was launched, to
+    inject faults while it runs; its return value is RunResult.hook, an
+    exception it raises is re-raised as HarnessError after the run."""
     os.makedirs(workdir, exist_ok=True)
     bios = bios or default_bios()
     if not os.path.exists(bios):
@@ -625,6 +777,13 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
             tpm.setup()
         tpm.start()
         started_tpm = True
+    qmp_path = None
+    if paused:
+        qmp_path = os.path.join(workdir, "qmp.sock")
+        if os.path.exists(qmp_path):
+            os.unlink(qmp_path)
+        kw["extra"] = list(kw.get("extra", ())) + [
+            "-S", "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
     argv = qemu_argv(bios, tpm=tpm, serial_path=serial_path, debug_path=debug_path, **kw)
     with open(os.path.join(workdir, "cmdline"), "w") as f:
         f.write(" ".join(argv) + "\n")
@@ -636,6 +795,16 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
         else:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                     start_new_session=True)
+        hook = {}
+        thread = None
+        if on_start is not None:
+            def run_hook():
+                try:
+                    hook["value"] = on_start(proc, qmp_path)
+                except Exception as e:      # reported after the run
+                    hook["error"] = e
+            thread = threading.Thread(target=run_hook, daemon=True)
+            thread.start()
         timed_out = False
         try:
             code = proc.wait(timeout)
@@ -647,6 +816,8 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
                 os.killpg(proc.pid, signal.SIGKILL)
             code = proc.wait()
     elapsed = time.monotonic() - t0
+    if thread is not None:
+        thread.join(15)
     if started_tpm:
         # swtpm --terminate exits when QEMU goes; give it a moment to flush.
         try:
@@ -654,9 +825,12 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, **kw):
         except subprocess.TimeoutExpired:
             pass
         tpm.stop()
+    if "error" in hook:
+        raise HarnessError("fault-injection hook failed: %r" % (hook["error"],))
     return RunResult(workdir=workdir, exit_code=code, timed_out=timed_out,
                      elapsed=elapsed, serial_path=serial_path, debug_path=debug_path,
-                     stderr=_read(os.path.join(workdir, "qemu.stderr")), argv=argv)
+                     stderr=_read(os.path.join(workdir, "qemu.stderr")), argv=argv,
+                     hook=hook.get("value"))
 
 
 def boot_linux(workdir, bios=None, machine="q35", extra_append="mbt.boot=direct",
@@ -738,6 +912,18 @@ class Report:
             if m:
                 val = bytes.fromhex(m.group(2).replace(" ", ""))
                 out.setdefault("sha1", {}).setdefault(int(m.group(1)), val)
+        return out
+
+    def tpm_responses(self):
+        """{name: response bytes, or None when the guest got no answer}
+        from the raw /dev/tpm0 commands of mbt.tpmcheck=1."""
+        out = {}
+        for v in self.all("tpmcmd"):
+            name, _, hexrsp = v.partition(" ")
+            try:
+                out[name] = None if hexrsp in ("", "none") else bytes.fromhex(hexrsp)
+            except ValueError:
+                out[name] = None
         return out
 
     def event_log(self):

@@ -45,6 +45,30 @@ class Ctx:
     def failed(self):
         return [m for ok, m in self.checks if not ok]
 
+    def sub(self, label):
+        return SubCtx(self, label)
+
+
+class SubCtx:
+    """One of several boots in a test: its checks are the test's, prefixed
+    with [label]; its files go to <test>/<label>/."""
+
+    def __init__(self, parent, label):
+        self.parent, self.label = parent, label
+        self.name, self.bios = parent.name, parent.bios
+        self.workdir = os.path.join(parent.workdir, label)
+        os.makedirs(self.workdir, exist_ok=True)
+
+    def check(self, ok, msg):
+        return self.parent.check(ok, "[%s] %s" % (self.label, msg))
+
+    def note(self, msg):
+        self.parent.note("[%s] %s" % (self.label, msg))
+
+    @property
+    def failed(self):
+        return self.parent.failed
+
 
 def _require_run(ctx, r, what):
     """QEMU must not time out; on trouble add the log tails as a note."""
@@ -253,9 +277,22 @@ def _hash(name, data):
     return hashlib.new(name, data).digest()
 
 
-def check_measured_boot(ctx, r, tpm, rep, mbr=None):
+class Measured:
+    """What check_measured_boot found: the log file, the PCR directory, the
+    guest's PCRs {bank: {n: bytes}}, the parsed events and Spec ID algs."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+ERROR_SEP = b"\x01\0\0\0"
+
+
+def check_measured_boot(ctx, r, tpm, rep, mbr=None, capped=None):
     """Everything about the TPM, the log and the PCRs after a Linux boot.
-    Returns (log_path, pcrdir) or None."""
+    capped: the boot is expected to have stopped measuring (the reason the
+    console gives, e.g. "event log full"): PCRs 0-7 then end with error
+    separators instead of the normal ones.  Returns a Measured or None."""
     if not rep.complete:
         return None
     want_ver = 2 if tpm.version == 2 else 1
@@ -307,7 +344,7 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None):
         fmt, events, algs = mbtest.parse_event_log(log)
     except ValueError as e:
         ctx.check(False, "event log parses: %s" % e)
-        return log_path, pcrdir
+        return None
     ctx.check(fmt == ("tpm2" if tpm.version == 2 else "tpm12"),
               "log format %s for TPM %s" % (fmt, want_ver))
     banks = {mbtest.ALG_NAMES.get(a, hex(a)) for a in algs}
@@ -327,16 +364,19 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None):
                   % (bank, bad_pcrs))
 
     # 3. the structure a BIOS log must have
-    for i in range(8):
-        seps = [e for e in events if e.pcr == i and e.type == mbtest.EV_SEPARATOR]
-        good = len(seps) == 1 and seps[0].data in (b"\0" * 4, b"\xff" * 4) and all(
-            d == _hash(mbtest.ALG_NAMES[a], seps[0].data) for a, d in seps[0].digests.items())
-        ctx.check(good, "PCR%d has one separator, digest = hash of its data" % i)
-    calling = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_ACTION
-               and e.data == b"Calling INT 19h"]
-    ctx.check(calling and all(d == _hash(mbtest.ALG_NAMES[a], b"Calling INT 19h")
-                              for a, d in calling[0].digests.items()),
-              "PCR4 has EV_ACTION 'Calling INT 19h' with the digest of the string")
+    if capped:
+        _check_capped_log(ctx, events)
+    else:
+        for i in range(8):
+            seps = [e for e in events if e.pcr == i and e.type == mbtest.EV_SEPARATOR]
+            good = len(seps) == 1 and seps[0].data in (b"\0" * 4, b"\xff" * 4) and all(
+                d == _hash(mbtest.ALG_NAMES[a], seps[0].data) for a, d in seps[0].digests.items())
+            ctx.check(good, "PCR%d has one separator, digest = hash of its data" % i)
+        calling = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_ACTION
+                   and e.data == b"Calling INT 19h"]
+        ctx.check(calling and all(d == _hash(mbtest.ALG_NAMES[a], b"Calling INT 19h")
+                                  for a, d in calling[0].digests.items()),
+                  "PCR4 has EV_ACTION 'Calling INT 19h' with the digest of the string")
     if mbr is not None:
         ipl = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_IPL]
         ok = any(all(d == _hash(mbtest.ALG_NAMES[a], mbr[:440]) for a, d in e.digests.items())
@@ -346,7 +386,119 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None):
         ok = any(all(d == _hash(mbtest.ALG_NAMES[a], mbr[440:512]) for a, d in e.digests.items())
                  for e in part)
         ctx.check(ok, "PCR5 has EV_IPL_PARTITION_DATA measuring MBR bytes 440-511")
-    return log_path, pcrdir
+    return Measured(log=log, log_path=log_path, pcrdir=pcrdir, pcrs=pcrs, events=events,
+                    algs=algs)
+
+
+def _check_capped_log(ctx, events):
+    """After "log full" or a failed extend (docs/measurements.md, failure
+    records): each of PCRs 0-7 gets one error separator (data 01 00 00 00,
+    digest = hash of the data), and nothing is measured after them: no
+    normal separator, no other event."""
+    errs = [n for n, e in enumerate(events)
+            if e.type == mbtest.EV_SEPARATOR and e.data == ERROR_SEP]
+    pcrs = sorted(events[n].pcr for n in errs)
+    ctx.check(pcrs == list(range(8)), "one error separator (01 00 00 00) in each of PCRs "
+              "0-7 (found on PCRs %s)" % pcrs)
+    bad_digest = [events[n].pcr for n in errs if not all(
+        d == _hash(mbtest.ALG_NAMES[a], ERROR_SEP) for a, d in events[n].digests.items())]
+    ctx.check(errs and not bad_digest, "error separators' digests = hash of 01 00 00 00 "
+              "in every bank (wrong on PCRs %s)" % bad_digest)
+    if not errs:
+        return
+    first = errs[0]
+    normal = [e for e in events if e.type == mbtest.EV_SEPARATOR and e.data != ERROR_SEP]
+    after_normal = [e for e in events[first:] if e.type == mbtest.EV_SEPARATOR
+                    and e.data != ERROR_SEP]
+    ctx.check(not after_normal, "no normal separator after the error separators "
+              "(%d after, %d before)" % (len(after_normal), len(normal) - len(after_normal)))
+    tail = [e for e in events[first:] if not (e.type == mbtest.EV_SEPARATOR
+                                               and e.data == ERROR_SEP)]
+    ctx.check(errs == list(range(first, first + 8)) and not tail,
+              "the 8 error separators are the last records (then %d more: %s)"
+              % (len(tail), tail[:3]))
+
+
+# --- the hand-off lock, seen from the OS (guest-init.sh, mbt.tpmcheck=1) ---
+
+TPM2_RC_FMT1 = {0x081: "TPM_RC_ASYMMETRIC", 0x082: "TPM_RC_ATTRIBUTES", 0x084: "TPM_RC_VALUE",
+                0x085: "TPM_RC_HIERARCHY", 0x08E: "TPM_RC_AUTH_FAIL", 0x09D: "TPM_RC_AUTH_UNAVAILABLE",
+                0x0A2: "TPM_RC_BAD_AUTH", 0x08B: "TPM_RC_HANDLE"}
+TPM2_RC_FMT0 = {0x000: "TPM_RC_SUCCESS", 0x100: "TPM_RC_INITIALIZE", 0x101: "TPM_RC_FAILURE",
+                0x124: "TPM_RC_AUTH_TYPE", 0x125: "TPM_RC_AUTH_MISSING",
+                0x149: "TPM_RC_AUTH_UNAVAILABLE", 0x143: "TPM_RC_COMMAND_CODE"}
+TPM12_RC = {0: "TPM_SUCCESS", 1: "TPM_AUTHFAIL", 2: "TPM_BADINDEX", 3: "TPM_BAD_PARAMETER",
+            6: "TPM_DEACTIVATED", 7: "TPM_DISABLED", 8: "TPM_DISABLED_CMD", 9: "TPM_FAIL",
+            0xA: "TPM_BAD_ORDINAL", 0x26: "TPM_INVALID_POSTINIT"}
+
+
+def rc_text(rc, version):
+    """A TPM response code as text, e.g. 0x9a2 -> TPM_RC_BAD_AUTH (session 1)."""
+    if rc is None:
+        return "no response"
+    if version == 1:
+        return "%#x %s" % (rc, TPM12_RC.get(rc, ""))
+    if rc & 0x80:
+        base, n = 0x80 | (rc & 0x3F), (rc >> 8) & 0xF
+        if rc & 0x40:
+            where = "parameter %d" % n
+        elif n >= 8:
+            where = "session %d" % (n - 8)
+        else:
+            where = "handle %d" % n if n else ""
+        return "%#x %s%s" % (rc, TPM2_RC_FMT1.get(base, "format-one error %#x" % base),
+                             " (%s)" % where if where else "")
+    return "%#x %s" % (rc, TPM2_RC_FMT0.get(rc, ""))
+
+
+def _rsp_rc(rsp):
+    return struct.unpack(">I", rsp[6:10])[0] if rsp and len(rsp) >= 10 else None
+
+
+def check_handoff_lock(ctx, rep, version):
+    """What the OS can do after the firmware's hand-off, from raw commands
+    the guest sent through /dev/tpm0: TPM 2.0's platform hierarchy must be
+    closed to it (while owner commands work), TPM 1.2's physical presence
+    must be locked (and cannot be asserted)."""
+    ctx.check(rep.get("tpmcheck") == "yes", "guest sent raw commands through /dev/tpm0 (%s)"
+              % rep.get("tpmcheck"))
+    rs = rep.tpm_responses()
+    if version == 2:
+        cap = rs.get("getcap_startup_clear")
+        rc = _rsp_rc(cap)
+        detail = rc_text(rc, 2)
+        if rc == 0 and len(cap) >= 27 and cap[19:23] == b"\0\0\x02\x01":
+            val = struct.unpack(">I", cap[23:27])[0]
+            detail += "; TPMA_STARTUP_CLEAR %#x: phEnable=%d shEnable=%d ehEnable=%d " \
+                      "phEnableNV=%d orderly=%d" % (val, val & 1, val >> 1 & 1, val >> 2 & 1,
+                                                   val >> 3 & 1, val >> 31)
+        elif rc == 0:
+            rc = "wrong property"
+            detail += " but not TPM_PT_STARTUP_CLEAR: %s" % cap.hex()
+        ctx.check(rc == 0, "OS: TPM2_GetCapability through /dev/tpm0 works (%s)" % detail)
+        rc = _rsp_rc(rs.get("hca_owner"))
+        ctx.check(rc == 0, "OS: owner-authorized TPM2_HierarchyChangeAuth(TPM_RH_OWNER, "
+                  "empty password) succeeds (%s)" % rc_text(rc, 2))
+        rc = _rsp_rc(rs.get("hca_platform"))
+        ctx.check(rc is not None and rc != 0, "OS: TPM2_HierarchyChangeAuth(TPM_RH_PLATFORM, "
+                  "empty password) is refused (%s)" % rc_text(rc, 2))
+    else:
+        for key in ("getcap_volatile", "getcap_volatile_after"):
+            g = rs.get(key)
+            rc = _rsp_rc(g)
+            if rc != 0 or len(g) < 21:
+                ctx.check(False, "OS: TPM_GetCapability(TPM_CAP_FLAG_VOLATILE) works (%s, "
+                          "%d bytes)" % (rc_text(rc, 1), len(g or b"")))
+                continue
+            tag, deact, dfc, pp, pplock = struct.unpack(">HBBBB", g[14:20])
+            when = "before" if key == "getcap_volatile" else "after"
+            ctx.check(tag == 0x0020 and pplock == 1 and pp == 0,
+                      "OS, %s trying PRESENT: TPM_STCLEAR_FLAGS physicalPresenceLock=%d "
+                      "physicalPresence=%d (want 1, 0; tag %#x, deactivated=%d)"
+                      % (when, pplock, pp, tag, deact))
+        rc = _rsp_rc(rs.get("pp_present"))
+        ctx.check(rc is not None and rc != 0, "OS: TSC_PhysicalPresence(PRESENT) is refused (%s)"
+                  % rc_text(rc, 1))
 
 
 def _tpm(ctx, machine, iface, version, banks="all", grub_bus=None):
@@ -363,8 +515,10 @@ def _tpm(ctx, machine, iface, version, banks="all", grub_bus=None):
         rep = _check_report(ctx, r, boot="grub")
     else:
         r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
-                              tpm_iface=iface)
+                              tpm_iface=iface, extra_append="mbt.boot=direct mbt.tpmcheck=1")
         rep = _check_report(ctx, r)
+        if rep.complete:
+            check_handoff_lock(ctx, rep, tpm.version)
     check_measured_boot(ctx, r, tpm, rep, mbr=mbr)
     if ctx.failed:
         ctx.note("logs in %s (serial.log, debug.log, swtpm.log, eventlog.bin, pcrs/)"
