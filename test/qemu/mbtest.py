@@ -499,7 +499,8 @@ class Swtpm:
 
 def parse_swtpm_log(text):
     """Parse a level-20 swtpm log into a list of events:
-    ("ctrl", code) for control-channel commands (2 = INIT, i.e. reset) and
+    ("ctrl", code) for control-channel commands (2 = INIT, i.e. reset),
+    ("ctrlrsp", code, response_bytes) for their answers and
     ("tpm", command_bytes, response_bytes) for TPM commands."""
     events = []
     lines = text.splitlines()
@@ -512,17 +513,22 @@ def parse_swtpm_log(text):
             i += 1
         return bytes(data), i
 
-    pending = None
+    pending = ctrl = None
     while i < len(lines):
         line = lines[i]
-        m = re.match(r"^ (Ctrl Cmd|SWTPM_IO_Read|SWTPM_IO_Write): length (\d+)", line)
+        m = re.match(r"^ (Ctrl Cmd|Ctrl Rsp|SWTPM_IO_Read|SWTPM_IO_Write): length (\d+)", line)
         i += 1
         if not m:
             continue
         data, i = grab(i, int(m.group(2)))
         if m.group(1) == "Ctrl Cmd":
             if len(data) >= 4:
-                events.append(("ctrl", struct.unpack(">I", data[:4])[0]))
+                ctrl = struct.unpack(">I", data[:4])[0]
+                events.append(("ctrl", ctrl))
+        elif m.group(1) == "Ctrl Rsp":
+            if ctrl is not None:
+                events.append(("ctrlrsp", ctrl, data))
+            ctrl = None
         elif m.group(1) == "SWTPM_IO_Read":
             pending = data
         else:

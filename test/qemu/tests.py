@@ -534,3 +534,87 @@ test("tpm-grub-q35-crb-tpm2-all", ["tpm", "grub"], cost=2)(
     lambda ctx: _tpm(ctx, "q35", "crb", 2, "all", grub_bus="ide"))
 test("tpm-grub-pc-tis-tpm12", ["tpm", "grub"], cost=2)(
     lambda ctx: _tpm(ctx, "pc", "tis", 1, "sha1", grub_bus="virtio"))
+
+
+# --------------------------------------------------------------------------
+# f. TPM faults: swtpm dies before the first command or in the middle of the
+#    boot; the guest must still boot in bounded time and the console must say
+#    what happened
+# --------------------------------------------------------------------------
+
+FAULT_BOUND_S = 60      # a normal measured direct boot takes ~10 s
+TPM2_CC_PCR_EXTEND = 0x182
+TPM12_ORD_EXTEND = 0x14
+
+
+def _since_reset(events):
+    """(events since the last INIT, whether swtpm has answered that INIT)."""
+    last = None
+    for n, e in enumerate(events):
+        if e[0] == "ctrl" and e[1] == 2:
+            last = n
+    if last is None:
+        return events, False
+    return events[last:], any(e[0] == "ctrlrsp" and e[1] == 2 for e in events[last:])
+
+
+def _answered(events, code):
+    """TPM commands with this code answered (rc, any) since the last reset."""
+    evs, _ = _since_reset(events)
+    return [e for e in evs if e[0] == "tpm" and len(e[1]) >= 10 and len(e[2]) >= 10
+            and struct.unpack(">I", e[1][6:10])[0] == code]
+
+
+def _fault(ctx, when, machine, iface, version):
+    tpm = Swtpm(ctx.workdir, version=version)
+    tpm.setup()
+    extend = TPM2_CC_PCR_EXTEND if version == 2 else TPM12_ORD_EXTEND
+
+    if when == "before-startup":
+        # QEMU starts paused (-S): it has connected to swtpm and reset it
+        # (control command INIT, answered) but the firmware has not run yet.
+        def hook(proc, qmp):
+            ev = tpm.wait_for(lambda ev: _since_reset(ev)[1], timeout=60)
+            if ev is None:
+                raise mbtest.HarnessError("QEMU never sent INIT to swtpm")
+            tpm.kill()
+            mbtest.qmp_command(qmp, "cont")
+            return ev
+        r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, paused=True, on_start=hook, timeout=150)
+        evs = [e for e in _since_reset(r.hook)[0] if e[0] == "tpm"]
+        ctx.check(not evs, "swtpm killed after QEMU's reset (INIT) and before the firmware's "
+                  "first TPM command (%d commands had reached it)" % len(evs))
+        want = re.compile(r"TPM: .*Startup.*failed.*TPM disabled for this boot")
+    else:
+        def hook(proc, qmp):
+            ev = tpm.wait_for(lambda ev: any(_rsp_rc(e[2]) == 0 for e in _answered(ev, extend)),
+                              timeout=120)
+            if ev is None:
+                raise mbtest.HarnessError("swtpm never answered a PCR extend")
+            tpm.kill()
+            return ev
+        r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, on_start=hook, timeout=150)
+        done = _answered(r.hook, extend)
+        ctx.check(done and _rsp_rc(done[0][2]) == 0,
+                  "swtpm killed after the firmware's first successful PCR extend (%d extends "
+                  "answered before the kill)" % len(done))
+        want = re.compile(r"TPM: PCR extend failed|TPM disabled for this boot")
+    rep = _check_report(ctx, r)
+    ctx.check(not r.timed_out and r.elapsed < FAULT_BOUND_S,
+              "guest report within %d s of QEMU's start (%.1f s)" % (FAULT_BOUND_S, r.elapsed))
+    console = [l for l in r.serial.splitlines() if want.search(l)]
+    ctx.check(console, "console (COM1) carries the TPM failure: %s" % (
+        console[0].strip() if console else "no line matching %r" % want.pattern))
+    lines = [l for l in r.debug.splitlines() if want.search(l)]
+    ctx.check(lines, "debug port carries it too (%s)" % (lines[0].strip() if lines else "none"))
+    ctx.note("guest: tpm0=%s log=%s" % (rep.get("tpm0"), rep.get("log")))
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+for _w, _m, _i, _v in (("before-startup", "pc", "tis", 2), ("after-extend", "q35", "crb", 2),
+                       ("before-startup", "q35", "tis", 1), ("after-extend", "pc", "tis", 1)):
+    test("tpmfault-%s-%s-%s-tpm%s" % (_w, _m, _i, "2" if _v == 2 else "12"), ["tpm", "tpmfault"])(
+        lambda ctx, w=_w, m=_m, i=_i, v=_v: _fault(ctx, w, m, i, v))
