@@ -8,10 +8,10 @@
 #include "lib/bda.h"
 
 void handle_1a(struct bregs *r);
-void handle_1abb(struct bregs *r);
-
-// Without the TCG BIOS (or before it is linked in): "TPM not present".
-__attribute__((weak)) void handle_1abb(struct bregs *r)
+// The INT 1Ah TCG BIOS interface (AH=BBh) is not implemented yet: callers
+// are told "TPM not present" (TCG PC Client BIOS spec 1.21, 13: return code
+// 23h), so boot loaders skip it instead of failing.
+static void handle_1abb(struct bregs *r)
 {
 	r->eax = 0x23;
 	set_cf(r, 1);

@@ -2,6 +2,7 @@
 // copy each ROM into 0xC0000-0xDFFFF, check it, measure it, run its
 // initialisation entry in real mode, and collect its boot vectors.
 #include "optionroms.h"
+#include "autoconf.h"
 #include "hw/block.h"
 #include "boot.h"
 #include "bregs.h"
@@ -230,10 +231,10 @@ void optionroms_setup(void)
 
 void drives_setup(void)
 {
-	if (ata_setup)
+	if (CONFIG_ATA)
 		ata_setup();
-	if (ahci_setup)
+	if (CONFIG_AHCI)
 		ahci_setup();
-	if (virtio_blk_setup)
+	if (CONFIG_VIRTIO_BLK)
 		virtio_blk_setup();
 }

@@ -137,7 +137,8 @@ void post_main(void)
 	mtrr_setup();
 	acpi_setup();
 	smbios_setup();
-	tcg_setup();
+	if (CONFIG_TCGBIOS)
+		tcg_setup();
 	vga_setup();
 	drives_setup();
 	optionroms_setup();

@@ -63,8 +63,8 @@ void drive_reset_all(void); // unit tests: forget every drive
 #endif
 
 // Controller set-up, called once in POST after PCI enumeration.
-void ata_setup(void) __attribute__((weak));
-void ahci_setup(void) __attribute__((weak));
-void virtio_blk_setup(void) __attribute__((weak));
+void ata_setup(void);
+void ahci_setup(void);
+void virtio_blk_setup(void);
 
 #endif
