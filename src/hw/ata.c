@@ -296,9 +296,6 @@ static void setup_channel(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq)
 
 void ata_setup(void)
 {
-#if !CONFIG_ATA
-	return;
-#endif
 	for_each_pci_device(p)
 	{
 		if (p->class != PCI_CLASS_STORAGE_IDE)
