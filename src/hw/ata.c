@@ -2,7 +2,6 @@
 // PIO data transfers with LBA28/LBA48. Polling only: nIEN stays set.
 // Register and protocol facts: ATA8-ACS (commands, IDENTIFY words) and
 // ATA8-APT (task file registers, resets).
-#include "autoconf.h"
 #include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
