@@ -122,13 +122,14 @@ static void sort_entries(void)
 
 static void boot_menu(void)
 {
-	if (!fw_cfg_read64(FW_CFG_BOOT_MENU) && !fw_cfg_find("etc/show-boot-menu"))
+	if (!fw_cfg_read64(FW_CFG_BOOT_MENU) &&
+	    !fw_cfg_find("etc/show-boot-menu"))
 		return;
 	if (fw_cfg_find("etc/show-boot-menu") &&
 	    !fw_cfg_file_u64("etc/show-boot-menu", 1))
 		return;
-	u32 wait = (u32)fw_cfg_file_u64("etc/boot-menu-wait",
-					CONFIG_BOOTMENU_WAIT_MS);
+	u32 wait =
+	    (u32)fw_cfg_file_u64("etc/boot-menu-wait", CONFIG_BOOTMENU_WAIT_MS);
 	printf_console("Press ESC for the boot menu.\n");
 	int key = keyboard_wait(wait ? wait : 1);
 	if (key < 0 || (key & 0xFF) != 0x1B)

@@ -54,7 +54,7 @@ static void call16(struct bregs *r, bool as_interrupt)
 	f->target_flags = as_interrupt ? f->ret_flags & ~F_IF : f->ret_flags;
 
 	const struct call16_result *res =
-		(const void *)(uintptr_t)call16_enter((u32)ss << 16 | sp);
+	    (const void *)(uintptr_t)call16_enter((u32)ss << 16 | sp);
 
 	r->gs = res->gs;
 	r->fs = res->fs;

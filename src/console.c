@@ -6,8 +6,14 @@
 
 static bool vga_active;
 
-void console_set_vga(bool present) { vga_active = present; }
-bool console_has_vga(void) { return vga_active; }
+void console_set_vga(bool present)
+{
+	vga_active = present;
+}
+bool console_has_vga(void)
+{
+	return vga_active;
+}
 
 static void vga_putc(char c)
 {

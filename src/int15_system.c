@@ -17,16 +17,22 @@ void handle_15(struct bregs *r);
 #define E820_SMAP 0x534D4150 // "SMAP"
 #define RET_UNSUPPORTED 0x86
 
-void handle_11(struct bregs *r) { r->ax = bda_u16(BDA_EQUIPMENT); }
-void handle_12(struct bregs *r) { r->ax = bda_u16(BDA_MEM_KB); }
+void handle_11(struct bregs *r)
+{
+	r->ax = bda_u16(BDA_EQUIPMENT);
+}
+void handle_12(struct bregs *r)
+{
+	r->ax = bda_u16(BDA_MEM_KB);
+}
 
 // System configuration parameters (INT 15h C0h), in the F segment.
 static const u8 config_table[] = {
-	8, 0, // bytes that follow
-	0xFC, 0x00, 0x01, // model AT, submodel, BIOS revision
-	0x70, // feature 1: RTC, INT 15h 4Fh, EBDA present, 2nd PIC
-	0x40, // feature 2: INT 16h 09h
-	0x00, 0x00, 0x00,
+    8,	  0,	      // bytes that follow
+    0xFC, 0x00, 0x01, // model AT, submodel, BIOS revision
+    0x70,	      // feature 1: RTC, INT 15h 4Fh, EBDA present, 2nd PIC
+    0x40,	      // feature 2: INT 16h 09h
+    0x00, 0x00, 0x00,
 };
 
 static void e820(struct bregs *r)
@@ -49,7 +55,10 @@ static void e820(struct bregs *r)
 
 // Memory the OS loader may use above 1 MiB ends where our reserved high
 // zone starts (linuxboot places the initrd below this).
-static u32 usable_top(void) { return high_zone_start(); }
+static u32 usable_top(void)
+{
+	return high_zone_start();
+}
 
 static void e801(struct bregs *r)
 {
@@ -65,10 +74,10 @@ static void e801(struct bregs *r)
 static void block_move(struct bregs *r)
 {
 	const u8 *gdt = far_ptr(r->es, r->si);
-	u32 src = gdt[0x12] | gdt[0x13] << 8 | gdt[0x14] << 16 |
-		  (u32)gdt[0x17] << 24;
-	u32 dst = gdt[0x1A] | gdt[0x1B] << 8 | gdt[0x1C] << 16 |
-		  (u32)gdt[0x1F] << 24;
+	u32 src =
+	    gdt[0x12] | gdt[0x13] << 8 | gdt[0x14] << 16 | (u32)gdt[0x17] << 24;
+	u32 dst =
+	    gdt[0x1A] | gdt[0x1B] << 8 | gdt[0x1C] << 16 | (u32)gdt[0x1F] << 24;
 	memmove(phys_ptr(dst), phys_ptr(src), (u32)r->cx * 2);
 	set_ok(r);
 }

@@ -32,10 +32,10 @@ static void pci_bios(struct bregs *r)
 	case 0x01: { // installation check
 		u8 last_bus = 0;
 		for_each_pci_device(d) if (d->secondary_bus > last_bus)
-			last_bus = d->secondary_bus;
+		    last_bus = d->secondary_bus;
 		r->edx = 0x20494350; // "PCI "
-		r->al = 0x01; // configuration mechanism #1
-		r->bx = 0x0210; // version 2.10
+		r->al = 0x01;	     // configuration mechanism #1
+		r->bx = 0x0210;	     // version 2.10
 		r->cl = last_bus;
 		r->edi = 0;
 		set_ok(r);
@@ -45,11 +45,11 @@ static void pci_bios(struct bregs *r)
 	case 0x03: // find device by class
 		for_each_pci_device(d)
 		{
-			bool match = r->al == 0x02
-					     ? d->vendor == r->dx &&
-						       d->device == r->cx
-					     : (pci_read32(d->bdf, 0x08) >> 8) ==
-						       (r->ecx & 0xFFFFFF);
+			bool match =
+			    r->al == 0x02
+				? d->vendor == r->dx && d->device == r->cx
+				: (pci_read32(d->bdf, 0x08) >> 8) ==
+				      (r->ecx & 0xFFFFFF);
 			if (match && found++ == index) {
 				r->bx = d->bdf;
 				set_ok(r);
@@ -65,8 +65,8 @@ static void pci_bios(struct bregs *r)
 	case 0x0C:
 	case 0x0D: {
 		u8 op = r->al;
-		bool word = op == 0x09 || op == 0x0C, dword = op == 0x0A ||
-							      op == 0x0D;
+		bool word = op == 0x09 || op == 0x0C,
+		     dword = op == 0x0A || op == 0x0D;
 		if (reg > 0xFF || (word && (reg & 1)) || (dword && (reg & 3))) {
 			set_fail(r, PCI_BAD_REGISTER);
 			return;

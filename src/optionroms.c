@@ -110,8 +110,8 @@ static void rom_run(u8 *rom, u16 bdf, const char *name, const char *fw_path)
 			break;
 		char desc[48];
 		const char *product = p->product && p->product < len
-					      ? (const char *)rom + p->product
-					      : name;
+					  ? (const char *)rom + p->product
+					  : name;
 		snprintf(desc, sizeof(desc), "%s", product);
 		if (p->bev)
 			boot_add_bev(seg, p->bev, desc, fw_path, bdf);
@@ -127,8 +127,8 @@ static void rom_run(u8 *rom, u16 bdf, const char *name, const char *fw_path)
 }
 
 // The x86 image of a (possibly multi-image) PCI ROM, or NULL.
-static const u8 *pci_rom_image(const u8 *rom, u32 size, u16 vendor,
-			       u16 device, u32 *len)
+static const u8 *pci_rom_image(const u8 *rom, u32 size, u16 vendor, u16 device,
+			       u32 *len)
 {
 	u32 pos = 0;
 	for (int n = 0; n < 8 && pos + 512 <= size; n++) {
@@ -137,7 +137,7 @@ static const u8 *pci_rom_image(const u8 *rom, u32 size, u16 vendor,
 		    pos + h->pcir_offset + sizeof(struct pci_data) > size)
 			return NULL;
 		const struct pci_data *pd =
-			(const void *)(rom + pos + h->pcir_offset);
+		    (const void *)(rom + pos + h->pcir_offset);
 		if (pd->signature != PCIR_SIGNATURE)
 			return NULL;
 		if (pd->code_type == 0 && pd->vendor == vendor &&
@@ -163,8 +163,9 @@ static bool run_pci_rom(const struct pci_device *d)
 	u8 reg = d->header_type == 1 ? PCI_BRIDGE_ROM_ADDRESS : PCI_ROM_ADDRESS;
 	pci_write32(d->bdf, reg, addr | 1);
 	u32 len = 0;
-	const u8 *img = pci_rom_image(phys_ptr(addr), ROM_AREA_END - ROM_AREA_START,
-				      d->vendor, d->device, &len);
+	const u8 *img =
+	    pci_rom_image(phys_ptr(addr), ROM_AREA_END - ROM_AREA_START,
+			  d->vendor, d->device, &len);
 	u8 *rom = NULL;
 	if (!img)
 		printf_console("Option ROM %s: no x86 image for %04x:%04x; "
@@ -211,7 +212,7 @@ void vga_setup(void)
 	pnp_check_init();
 	bool done = false;
 	for_each_pci_device(d) if (d->class == PCI_CLASS_DISPLAY_VGA && !done)
-		done = run_pci_rom(d);
+	    done = run_pci_rom(d);
 	if (!done)
 		done = run_fw_cfg_roms("vgaroms/");
 	console_set_vga(done);
@@ -224,7 +225,7 @@ void optionroms_setup(void)
 {
 	tcg_measure_rom_scan_start();
 	for_each_pci_device(d) if (d->class != PCI_CLASS_DISPLAY_VGA)
-		run_pci_rom(d);
+	    run_pci_rom(d);
 	tcg_measure_kernel_boot();
 	run_fw_cfg_roms("genroms/");
 }

@@ -13,9 +13,10 @@
 #define DL_DETAIL 4
 
 void dprint(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 // Shown on the console and the debug port.
 void printf_console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void panic(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -22,9 +22,9 @@ static void scan_bus(int bus, int parent_dev)
 {
 	for (int devfn = 0; devfn < 256; devfn++) {
 		u16 bdf = PCI_BDF(bus, devfn >> 3, devfn & 7);
-		if ((devfn & 7) && !(pci_read8(PCI_BDF(bus, devfn >> 3, 0),
-					       PCI_HEADER_TYPE) &
-				     0x80))
+		if ((devfn & 7) &&
+		    !(pci_read8(PCI_BDF(bus, devfn >> 3, 0), PCI_HEADER_TYPE) &
+		      0x80))
 			continue; // not multi-function
 		u16 vendor = pci_read16(bdf, PCI_VENDOR_ID);
 		if (vendor == 0xFFFF || vendor == 0)
@@ -70,10 +70,8 @@ static int size_bar(int idx, u8 reg, bool is_rom, struct pci_res *out)
 	pci_write32(bdf, reg, is_rom ? 0xFFFFF800 : 0xFFFFFFFF);
 	u32 mask = pci_read32(bdf, reg);
 	pci_write32(bdf, reg, old);
-	*out = (struct pci_res){.dev = idx,
-				.bus = PCI_BUS(bdf),
-				.child_bus = -1,
-				.reg = reg};
+	*out = (struct pci_res){
+	    .dev = idx, .bus = PCI_BUS(bdf), .child_bus = -1, .reg = reg};
 	if (!mask || mask == 0xFFFFFFFF)
 		return 1;
 	if (!is_rom && (mask & 1)) {
@@ -113,7 +111,8 @@ static void program(const struct pci_res *r)
 		} else if (r->type == RES_MEM) {
 			pci_write16(bdf, PCI_MEMORY_BASE,
 				    (r->addr >> 16) & 0xFFF0);
-			pci_write16(bdf, PCI_MEMORY_LIMIT, (last >> 16) & 0xFFF0);
+			pci_write16(bdf, PCI_MEMORY_LIMIT,
+				    (last >> 16) & 0xFFF0);
 		} else {
 			pci_write16(bdf, PCI_PREF_MEMORY_BASE,
 				    (r->addr >> 16) & 0xFFF0);
@@ -124,9 +123,9 @@ static void program(const struct pci_res *r)
 		}
 		return;
 	}
-	bool is_rom = r->reg == PCI_ROM_ADDRESS ||
-		      (r->reg == PCI_BRIDGE_ROM_ADDRESS &&
-		       pci_devices[r->dev].header_type == 1);
+	bool is_rom =
+	    r->reg == PCI_ROM_ADDRESS || (r->reg == PCI_BRIDGE_ROM_ADDRESS &&
+					  pci_devices[r->dev].header_type == 1);
 	if (is_rom) {
 		rom_addr[r->dev] = (u32)r->addr;
 		pci_write32(bdf, r->reg, (u32)r->addr); // decode stays off
@@ -158,7 +157,8 @@ static void route_irqs(void)
 		pci_write8(platform.isa_bdf, 0x60 + i, pirq_irqs[i]);
 	if (platform.chipset == CHIPSET_Q35)
 		for (int i = 0; i < 4; i++)
-			pci_write8(platform.isa_bdf, 0x68 + i, pirq_irqs[4 + i]);
+			pci_write8(platform.isa_bdf, 0x68 + i,
+				   pirq_irqs[4 + i]);
 	// ELCR: PCI interrupts and SCI (9) are level triggered.
 	outb(0x00, 0x4D0);
 	outb((1 << (9 - 8)) | (1 << (10 - 8)) | (1 << (11 - 8)), 0x4D1);
@@ -196,8 +196,9 @@ void pci_setup(void)
 		struct pci_device *d = &pci_devices[i];
 		// The host bridge's and chipset functions' fixed ranges are
 		// left alone; everything with BARs is placed.
-		int bars = d->header_type == 0 ? 6 : d->header_type == 1 ? 2
-									 : 0;
+		int bars = d->header_type == 0	 ? 6
+			   : d->header_type == 1 ? 2
+						 : 0;
 		for (int b = 0; b < bars;) {
 			b += size_bar(i, PCI_BAR0 + b * 4, false, &res[count]);
 			if (res[count].size)
@@ -214,16 +215,16 @@ void pci_setup(void)
 			close_windows(d->bdf);
 	}
 
-	u32 mem_start = platform.chipset == CHIPSET_Q35 ? 0xC0000000u
-							: 0xE0000000u;
+	u32 mem_start =
+	    platform.chipset == CHIPSET_Q35 ? 0xC0000000u : 0xE0000000u;
 	if (platform.ram_below_4g > mem_start)
 		mem_start = ALIGN_UP(platform.ram_below_4g, 0x10000000u);
 	u64 above4g = 0x100000000ull + platform.ram_above_4g;
 	above4g = ALIGN_UP(above4g, 0x40000000ull);
 	struct pci_window root[RES_TYPES] = {
-		[RES_IO] = {0xC000, 0x10000},
-		[RES_MEM] = {mem_start, 0xFEC00000u},
-		[RES_PREF] = {above4g, above4g + 0x800000000ull},
+	    [RES_IO] = {0xC000, 0x10000},
+	    [RES_MEM] = {mem_start, 0xFEC00000u},
+	    [RES_PREF] = {above4g, above4g + 0x800000000ull},
 	};
 	// 64-bit prefetchable BARs go below 4 GiB when they all fit there,
 	// which keeps them reachable for 32-bit drivers and OSes.
@@ -234,8 +235,7 @@ void pci_setup(void)
 		else if (res[i].type == RES_MEM)
 			mem_total += res[i].size;
 	}
-	if (pref_total + mem_total + 0x4000000 <
-	    (u64)0xFEC00000u - mem_start)
+	if (pref_total + mem_total + 0x4000000 < (u64)0xFEC00000u - mem_start)
 		for (int i = 0; i < count; i++)
 			if (res[i].type == RES_PREF)
 				res[i].type = RES_MEM;
@@ -259,9 +259,9 @@ void pci_setup(void)
 	}
 	// Legacy IDE decodes fixed ports without BARs (PCI IDE spec 1.0, 2.1).
 	for_each_pci_device(d) if (d->class == PCI_CLASS_STORAGE_IDE)
-		pci_write16(d->bdf, PCI_COMMAND,
-			    pci_read16(d->bdf, PCI_COMMAND) | PCI_CMD_IO |
-				    PCI_CMD_MASTER);
+	    pci_write16(d->bdf, PCI_COMMAND,
+			pci_read16(d->bdf, PCI_COMMAND) | PCI_CMD_IO |
+			    PCI_CMD_MASTER);
 	route_irqs();
 	dprint(DL_INFO, "pci: %d devices on %d buses, %d resources\n",
 	       pci_device_count, bus_count, count);

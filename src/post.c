@@ -106,8 +106,7 @@ static void memory_init(void)
 	e820_add(m, EBDA_BASE, 0xA0000 - EBDA_BASE, E820_RESERVED);
 	e820_remove(m, 0xA0000, 0x50000);
 	e820_add(m, 0xF0000, 0x10000, E820_RESERVED);
-	e820_add(m, high_zone_start(), top - high_zone_start(),
-		 E820_RESERVED);
+	e820_add(m, high_zone_start(), top - high_zone_start(), E820_RESERVED);
 	if (platform.chipset == CHIPSET_Q35)
 		e820_add(m, Q35_MMCONFIG_BASE, Q35_MMCONFIG_SIZE,
 			 E820_RESERVED);

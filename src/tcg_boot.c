@@ -31,8 +31,8 @@ static void report_tpm(const struct tpm_state *t)
 	u32 len = 0;
 	if (t->version == TPM_VER_20)
 		for (u32 i = 0; i < t->banks.count; i++)
-			len += snprintf(banks + len, sizeof(banks) - len, "%s%s",
-					i ? "," : "",
+			len += snprintf(banks + len, sizeof(banks) - len,
+					"%s%s", i ? "," : "",
 					hash_alg_name(t->banks.b[i].alg));
 	printf_console("TPM %s (%s) found%s%s%s\n",
 		       t->version == TPM_VER_12 ? "1.2" : "2.0",
@@ -169,13 +169,11 @@ void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 	ev.exec.reserved = 0;
 	ev.exec.pfa = bdf;
 	sha1(rom, len, ev.exec.image_sha1);
-	tcg_measure(&g_tcg, PCR_OPROM, EV_EVENT_TAG, rom, len, &ev,
-		    sizeof(ev));
+	tcg_measure(&g_tcg, PCR_OPROM, EV_EVENT_TAG, rom, len, &ev, sizeof(ev));
 }
 
 // Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes).
-static bool hash_fw_cfg_item(u16 key, u32 size, struct tcglog_digest *d,
-			     u32 *n)
+static bool hash_fw_cfg_item(u16 key, u32 size, struct tcglog_digest *d, u32 *n)
 {
 	u8 *buf = malloc_tmp(0x10000, 16);
 	if (!buf)

@@ -62,22 +62,26 @@ void acpi_setup(void)
 		return;
 	fw_cfg_read(f->select, 0, cmds, f->size);
 	static const struct loader_env env = {
-		env_file_size, env_read_file, env_write_file,
-		env_alloc,     env_addr_of,   NULL,
+	    env_file_size, env_read_file, env_write_file,
+	    env_alloc,	   env_addr_of,	  NULL,
 	};
 	loader_run(&env, cmds, f->size, &acpi_loaded);
 	if (acpi_loaded.errors)
 		printf_console("warning: %d table-loader commands were "
 			       "rejected (see the debug log)\n",
 			       acpi_loaded.errors);
-	const struct loader_file *r = loader_find(&acpi_loaded, "etc/acpi/rsdp");
+	const struct loader_file *r =
+	    loader_find(&acpi_loaded, "etc/acpi/rsdp");
 	if (r && r->size >= 20 && !memcmp(r->data, "RSD PTR ", 8))
 		rsdp = r->data;
 	dprint(DL_INFO, "acpi: %d blobs loaded, RSDP at %p\n",
 	       acpi_loaded.count, rsdp);
 }
 
-const void *acpi_rsdp(void) { return rsdp; }
+const void *acpi_rsdp(void)
+{
+	return rsdp;
+}
 
 static void *table_at(u64 addr)
 {
@@ -93,7 +97,7 @@ void *acpi_find_table(const char sig[4])
 	const struct acpi_rsdp *r = (const void *)rsdp;
 	bool xsdt = r->revision >= 2 && r->xsdt_address;
 	const struct acpi_header *root =
-		table_at(xsdt ? r->xsdt_address : r->rsdt_address);
+	    table_at(xsdt ? r->xsdt_address : r->rsdt_address);
 	if (!root || root->length < sizeof(*root))
 		return NULL;
 	u32 entry = xsdt ? 8 : 4;

@@ -9,8 +9,8 @@
 struct boot_location {
 	const char *rom_name; // "genroms/linuxboot_dma.bin" style, or NULL
 	int pci_slot, pci_fn; // -1 when not a PCI device
-	int channel; // IDE channel / AHCI port ("drive@N"), -1 if none
-	int unit; // IDE master/slave ("disk@N"), -1 if none
+	int channel;	      // IDE channel / AHCI port ("drive@N"), -1 if none
+	int unit;	      // IDE master/slave ("disk@N"), -1 if none
 };
 
 // Priority of a location in the bootorder text (0 = first line), or -1.

@@ -11,8 +11,7 @@ static void remove_at(struct e820_map *m, int i)
 	m->count--;
 }
 
-static bool insert_at(struct e820_map *m, int i, u64 start, u64 size,
-		      u32 type)
+static bool insert_at(struct e820_map *m, int i, u64 start, u64 size, u32 type)
 {
 	if (m->count >= E820_MAX)
 		return false;

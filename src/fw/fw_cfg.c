@@ -61,8 +61,8 @@ void fw_cfg_read(u16 key, u32 offset, void *buf, u32 len)
 		u32 sel = (u32)key << 16 | DMA_CTL_SELECT;
 		if (offset && !dma_transfer(sel | DMA_CTL_SKIP, NULL, offset))
 			goto fail;
-		if (len && !dma_transfer((offset ? 0 : sel) | DMA_CTL_READ,
-					 buf, len))
+		if (len &&
+		    !dma_transfer((offset ? 0 : sel) | DMA_CTL_READ, buf, len))
 			goto fail;
 		return;
 	}
@@ -137,7 +137,10 @@ bool fw_cfg_init(void)
 	return true;
 }
 
-bool fw_cfg_present(void) { return present; }
+bool fw_cfg_present(void)
+{
+	return present;
+}
 
 const struct fw_cfg_file *fw_cfg_file_at(int i)
 {

@@ -32,7 +32,8 @@ static u64 rdmsr(u32 msr)
 
 static void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 {
-	asm volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+	asm volatile("cpuid"
+		     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
 		     : "a"(leaf), "c"(0));
 }
 
@@ -65,7 +66,8 @@ void mtrr_setup(void)
 	u32 vcnt = rdmsr(MSR_MTRRCAP) & 0xFF;
 	if (vcnt) {
 		wrmsr(MSR_MTRR_PHYSBASE0, (0x100000000ull - size) | MTRR_UC);
-		wrmsr(MSR_MTRR_PHYSBASE0 + 1, (~(size - 1) & phys_mask) | 0x800);
+		wrmsr(MSR_MTRR_PHYSBASE0 + 1,
+		      (~(size - 1) & phys_mask) | 0x800);
 	}
 	// Enable variable + fixed ranges, default write-back.
 	wrmsr(MSR_MTRR_DEF_TYPE, 0xC00 | MTRR_WB);

@@ -69,14 +69,14 @@ bool pci_alloc(struct pci_res *res, int *count, int max,
 			if (*count >= max)
 				return false;
 			res[(*count)++] = (struct pci_res){
-				.dev = buses[bus].bridge_dev,
-				.bus = parent,
-				.child_bus = bus,
-				.type = (u8)t,
-				.is64 = t == RES_PREF,
-				.size = (sum + window_granule[t] - 1) &
-					~(window_granule[t] - 1),
-				.align = align,
+			    .dev = buses[bus].bridge_dev,
+			    .bus = parent,
+			    .child_bus = bus,
+			    .type = (u8)t,
+			    .is64 = t == RES_PREF,
+			    .size = (sum + window_granule[t] - 1) &
+				    ~(window_granule[t] - 1),
+			    .align = align,
 			};
 		}
 		sort_by_align(res, *count);

@@ -8,11 +8,11 @@
 enum pci_res_type { RES_IO, RES_MEM, RES_PREF, RES_TYPES };
 
 struct pci_res {
-	int dev; // index into the caller's device table
-	int bus; // bus the resource sits on
+	int dev;       // index into the caller's device table
+	int bus;       // bus the resource sits on
 	int child_bus; // >= 0: this is a bridge window for that bus
-	u8 reg; // BAR register offset (0 for windows)
-	u8 type; // enum pci_res_type
+	u8 reg;	       // BAR register offset (0 for windows)
+	u8 type;       // enum pci_res_type
 	bool is64;
 	u64 size, align;
 	u64 addr; // result
@@ -23,7 +23,7 @@ struct pci_window {
 };
 
 struct pci_bus_info {
-	int parent; // parent bus number, -1 for the root bus
+	int parent;	// parent bus number, -1 for the root bus
 	int bridge_dev; // device index of the bridge leading here
 };
 

@@ -46,8 +46,8 @@ void platform_init(void)
 		pci_write8(platform.pm_bdf, ICH9_ACPI_CNTL,
 			   pci_read8(platform.pm_bdf, ICH9_ACPI_CNTL) | 0x80);
 	} else {
-		platform.chipset = dev == DEV_I440FX ? CHIPSET_I440FX
-						     : CHIPSET_UNKNOWN;
+		platform.chipset =
+		    dev == DEV_I440FX ? CHIPSET_I440FX : CHIPSET_UNKNOWN;
 		platform.pm_bdf = PCI_BDF(0, 1, 3);
 		platform.isa_bdf = PCI_BDF(0, 1, 0);
 		pci_write32(platform.pm_bdf, PIIX4_PMBASE, PM_IO_BASE | 1);

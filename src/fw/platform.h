@@ -13,7 +13,7 @@ enum chipset { CHIPSET_UNKNOWN, CHIPSET_I440FX, CHIPSET_Q35 };
 
 struct platform {
 	enum chipset chipset;
-	u16 pm_bdf; // PIIX4 PM function or ICH9 LPC
+	u16 pm_bdf;  // PIIX4 PM function or ICH9 LPC
 	u16 isa_bdf; // PIIX3 ISA bridge or ICH9 LPC (PIRQ routing)
 	u32 ram_below_4g;
 	u64 ram_above_4g;

@@ -96,10 +96,12 @@ static bool do_add_pointer(const struct loader_env *env, const u8 *c, int idx,
 	if (!name_ok(dest_name) || !name_ok(src_name))
 		return reject(res, idx, "bad file name", dest_name);
 	const struct loader_file *dest =
-		loader_find(res, (const char *)dest_name);
-	const struct loader_file *src = loader_find(res, (const char *)src_name);
+	    loader_find(res, (const char *)dest_name);
+	const struct loader_file *src =
+	    loader_find(res, (const char *)src_name);
 	if (!dest || !src)
-		return reject(res, idx, "unknown file", dest ? src_name : dest_name);
+		return reject(res, idx, "unknown file",
+			      dest ? src_name : dest_name);
 	if (!size_ok(size) || offset > dest->size || size > dest->size - offset)
 		return reject(res, idx, "pointer outside the file", dest_name);
 	u64 v = get_le(dest->data + offset, size);
@@ -122,7 +124,8 @@ static bool do_add_checksum(const u8 *c, int idx, struct loader_result *res)
 	if (!f)
 		return reject(res, idx, "unknown file", name);
 	if (offset >= f->size || start > f->size || length > f->size - start)
-		return reject(res, idx, "checksum range outside the file", name);
+		return reject(res, idx, "checksum range outside the file",
+			      name);
 	f->data[offset] = 0;
 	u8 sum = 0;
 	for (u32 i = 0; i < length; i++)
@@ -131,8 +134,8 @@ static bool do_add_checksum(const u8 *c, int idx, struct loader_result *res)
 	return true;
 }
 
-static bool do_write_pointer(const struct loader_env *env, const u8 *c,
-			     int idx, struct loader_result *res)
+static bool do_write_pointer(const struct loader_env *env, const u8 *c, int idx,
+			     struct loader_result *res)
 {
 	const u8 *dest_name = c + 4, *src_name = c + 4 + LOADER_FILESZ;
 	u32 dst_offset = get_le32(c + 4 + 2 * LOADER_FILESZ);
@@ -140,7 +143,8 @@ static bool do_write_pointer(const struct loader_env *env, const u8 *c,
 	u8 size = c[12 + 2 * LOADER_FILESZ];
 	if (!name_ok(dest_name) || !name_ok(src_name))
 		return reject(res, idx, "bad file name", dest_name);
-	const struct loader_file *src = loader_find(res, (const char *)src_name);
+	const struct loader_file *src =
+	    loader_find(res, (const char *)src_name);
 	if (!src)
 		return reject(res, idx, "unknown file", src_name);
 	int dsize = env->file_size(env->ctx, (const char *)dest_name);
@@ -185,8 +189,9 @@ void loader_run(const struct loader_env *env, const u8 *cmds, u32 len,
 			break; // padding
 		default:
 			// Newer QEMUs may add commands; the format says skip.
-			dprint(DL_INFO, "table-loader: command %d: unknown "
-					"type %u skipped\n",
+			dprint(DL_INFO,
+			       "table-loader: command %d: unknown "
+			       "type %u skipped\n",
 			       idx, get_le32(c));
 		}
 	}

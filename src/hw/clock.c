@@ -27,7 +27,10 @@ static u64 ticks(void)
 	return total_ticks;
 }
 
-u64 clock_us(void) { return ticks() * 1000000 / PMTIMER_HZ; }
+u64 clock_us(void)
+{
+	return ticks() * 1000000 / PMTIMER_HZ;
+}
 
 void udelay(u32 us)
 {

@@ -13,7 +13,10 @@ void mdelay(u32 ms);
 void clock_init(u16 pm_base);
 
 // A deadline `us` microseconds from now; clock_expired() tells when it passed.
-static inline u64 clock_deadline(u32 us) { return clock_us() + us; }
+static inline u64 clock_deadline(u32 us)
+{
+	return clock_us() + us;
+}
 static inline bool clock_expired(u64 deadline)
 {
 	return clock_us() >= deadline;

@@ -77,7 +77,10 @@ static inline void mmio_write32(u32 addr, u32 v)
 }
 #endif
 
-static inline void io_delay(void) { outb(0, 0x80); }
+static inline void io_delay(void)
+{
+	outb(0, 0x80);
+}
 
 // Compiler barrier for memory shared with DMA-capable devices.
 #define barrier() asm volatile("" : : : "memory")

@@ -55,7 +55,10 @@ void pci_write32(u16 bdf, u8 reg, u32 v);
 void pci_write16(u16 bdf, u8 reg, u16 v);
 void pci_write8(u16 bdf, u8 reg, u8 v);
 
-static inline u16 pci_class(u16 bdf) { return pci_read16(bdf, 0x0A); }
+static inline u16 pci_class(u16 bdf)
+{
+	return pci_read16(bdf, 0x0A);
+}
 // Offset of the next capability with `id` after `start` (0 = first), or 0.
 u8 pci_find_cap(u16 bdf, u8 id, u8 start);
 
@@ -67,7 +70,7 @@ struct pci_device {
 	u8 prog_if;
 	u8 header_type;
 	u8 secondary_bus; // bridges
-	u16 parent; // index of the bridge above, 0xFFFF on bus 0
+	u16 parent;	  // index of the bridge above, 0xFFFF on bus 0
 };
 
 #define PCI_MAX_DEVICES 64

@@ -30,7 +30,7 @@ void pic_init(u16 unmasked)
 	outb(0x01, 0xA1);
 	unmasked |= 1 << 2; // cascade
 	outb((u8)~unmasked, 0x21);
-	outb((u8)~(unmasked >> 8), 0xA1);
+	outb((u8) ~(unmasked >> 8), 0xA1);
 }
 
 void pic_unmask(int irq)

@@ -53,7 +53,10 @@ void ps2kbd_init(void)
 		inb(KBC_DATA); // ACK
 }
 
-u8 ps2kbd_shift_flags(void) { return shift_flags; }
+u8 ps2kbd_shift_flags(void)
+{
+	return shift_flags;
+}
 
 static int decode(u8 code)
 {
@@ -61,7 +64,7 @@ static int decode(u8 code)
 	u8 make = code & 0x7F;
 	bool ext = extended;
 	extended = false;
-	u8 bit = make == 0x2A ? SHIFT_LEFT
+	u8 bit = make == 0x2A	? SHIFT_LEFT
 		 : make == 0x36 ? SHIFT_RIGHT
 		 : make == 0x1D ? SHIFT_CTRL
 		 : make == 0x38 ? SHIFT_ALT

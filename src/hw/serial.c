@@ -22,7 +22,7 @@ bool serial_init(void)
 	if (inb(COM1_BASE + REG_SCR) != 0x5A)
 		return com1_present = false;
 	outb(0x00, COM1_BASE + REG_IER);
-	outb(0x80, COM1_BASE + REG_LCR); // divisor latch
+	outb(0x80, COM1_BASE + REG_LCR);  // divisor latch
 	outb(0x01, COM1_BASE + REG_DATA); // 115200 baud
 	outb(0x00, COM1_BASE + REG_IER);
 	outb(0x03, COM1_BASE + REG_LCR); // 8N1
@@ -31,7 +31,10 @@ bool serial_init(void)
 	return com1_present = true;
 }
 
-bool serial_present(void) { return com1_present; }
+bool serial_present(void)
+{
+	return com1_present;
+}
 
 void serial_putc(char c)
 {

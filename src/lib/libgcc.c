@@ -27,7 +27,10 @@ u64 __udivmoddi4(u64 num, u64 den, u64 *rem)
 	return quot;
 }
 
-u64 __udivdi3(u64 num, u64 den) { return __udivmoddi4(num, den, NULL); }
+u64 __udivdi3(u64 num, u64 den)
+{
+	return __udivmoddi4(num, den, NULL);
+}
 
 u64 __umoddi3(u64 num, u64 den)
 {

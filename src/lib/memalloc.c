@@ -11,7 +11,7 @@
 #define TMP_ZONE_SIZE 0x00800000
 
 static u8 fseg_pool[FSEG_POOL_SIZE]
-	__attribute__((section(".fsegpool"), aligned(16)));
+    __attribute__((section(".fsegpool"), aligned(16)));
 static u32 fseg_next;
 static u32 high_start, high_end, high_next;
 static u32 tmp_next;
@@ -66,8 +66,20 @@ void *malloc_tmp(u32 size, u32 align)
 	return phys_ptr(addr);
 }
 
-void free_tmp_all(void) { tmp_next = TMP_ZONE_START; }
+void free_tmp_all(void)
+{
+	tmp_next = TMP_ZONE_START;
+}
 
-u32 high_zone_start(void) { return high_start; }
-u32 high_zone_end(void) { return high_end; }
-u32 fseg_used(void) { return fseg_next; }
+u32 high_zone_start(void)
+{
+	return high_start;
+}
+u32 high_zone_end(void)
+{
+	return high_end;
+}
+u32 fseg_used(void)
+{
+	return fseg_next;
+}

@@ -28,7 +28,10 @@ static inline void *phys_ptr(uintptr_t addr)
 	return p;
 }
 
-static inline u32 phys_addr(const void *p) { return (u32)(uintptr_t)p; }
+static inline u32 phys_addr(const void *p)
+{
+	return (u32)(uintptr_t)p;
+}
 #endif
 
 #endif

@@ -14,8 +14,8 @@ static void put(struct sink *s, char c)
 	s->len++;
 }
 
-static void put_num(struct sink *s, u64 v, unsigned base, bool upper,
-		    bool neg, int width, char pad, bool left)
+static void put_num(struct sink *s, u64 v, unsigned base, bool upper, bool neg,
+		    int width, char pad, bool left)
 {
 	char tmp[24];
 	int n = 0;
@@ -77,8 +77,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			s64 sv = lng >= 2 ? va_arg(ap, s64)
-			       : lng   ? va_arg(ap, long)
-				       : va_arg(ap, int);
+				 : lng	  ? va_arg(ap, long)
+					  : va_arg(ap, int);
 			put_num(&s, sv < 0 ? -(u64)sv : (u64)sv, 10, false,
 				sv < 0, width, pad, left);
 			break;
@@ -89,8 +89,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			v = lng >= 2 ? va_arg(ap, u64)
 			    : lng    ? va_arg(ap, unsigned long)
 				     : va_arg(ap, unsigned int);
-			put_num(&s, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', false,
-				width, pad, left);
+			put_num(&s, v, *fmt == 'u' ? 10 : 16, *fmt == 'X',
+				false, width, pad, left);
 			break;
 		case 'p':
 			put(&s, '0');

@@ -9,12 +9,12 @@
 #define OPTIONROM_SIGNATURE 0xAA55
 
 struct option_rom_header {
-	u16 signature; // 0x55, 0xAA
-	u8 size_512; // length in 512-byte units
+	u16 signature;	  // 0x55, 0xAA
+	u8 size_512;	  // length in 512-byte units
 	u8 init_entry[3]; // far call target at offset 3
 	u8 reserved[0x12];
 	u16 pcir_offset; // 0x18
-	u16 pnp_offset; // 0x1A
+	u16 pnp_offset;	 // 0x1A
 } PACKED;
 
 struct pci_data {
@@ -57,8 +57,8 @@ struct pnp_header {
 // PnP BIOS installation check structure (PnP BIOS spec 1.0A, 4.4).
 struct pnp_install_check {
 	u32 signature; // "$PnP"
-	u8 version; // 0x10
-	u8 length; // 0x21
+	u8 version;    // 0x10
+	u8 length;     // 0x21
 	u16 control;
 	u8 checksum;
 	u32 event_flag;

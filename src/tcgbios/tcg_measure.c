@@ -121,9 +121,9 @@ void tcg_cap_without_log(struct tpm_state *tpm, const char *why)
 	sha1(error_sep, sizeof(error_sep), sha1_sep);
 	for (u32 pcr = 0; pcr < 8; pcr++) {
 		int rc = tpm->version == TPM_VER_12
-				 ? tpm12_extend(&tpm->dev, pcr, sha1_sep, NULL)
-				 : tpm2_pcr_event(&tpm->dev, pcr, error_sep,
-						  sizeof(error_sep));
+			     ? tpm12_extend(&tpm->dev, pcr, sha1_sep, NULL)
+			     : tpm2_pcr_event(&tpm->dev, pcr, error_sep,
+					      sizeof(error_sep));
 		if (rc) {
 			tpm_set_failed(tpm, "capping PCRs", rc);
 			return;
@@ -132,8 +132,8 @@ void tcg_cap_without_log(struct tpm_state *tpm, const char *why)
 }
 
 int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
-			const struct tcglog_digest *d, u32 n,
-			const void *event, u32 event_len)
+			const struct tcglog_digest *d, u32 n, const void *event,
+			u32 event_len)
 {
 	if (!c->active || !tpm_usable(c->tpm))
 		return TCG_E_INACTIVE;
@@ -158,8 +158,8 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 	return TCG_OK;
 }
 
-int tcg_measure(struct tcg_ctx *c, u32 pcr, u32 type, const void *data,
-		u32 len, const void *event, u32 event_len)
+int tcg_measure(struct tcg_ctx *c, u32 pcr, u32 type, const void *data, u32 len,
+		const void *event, u32 event_len)
 {
 	if (!c->active)
 		return TCG_E_INACTIVE;
@@ -178,6 +178,6 @@ int tcg_log_only(struct tcg_ctx *c, u32 pcr, u32 type, const void *event,
 		return TCG_E_LOG_FULL;
 	}
 	return tcglog_append(&c->log, pcr, type, NULL, 0, event, event_len)
-		       ? TCG_E_LOG_FULL
-		       : TCG_OK;
+		   ? TCG_E_LOG_FULL
+		   : TCG_OK;
 }

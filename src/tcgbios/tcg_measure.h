@@ -35,12 +35,12 @@ void tcg_hash_update(struct tcg_hasher *h, const void *data, u32 len);
 u32 tcg_hash_end(struct tcg_hasher *h, struct tcglog_digest *out);
 
 // Measure `data` (hashed) with `event` as the logged event data.
-int tcg_measure(struct tcg_ctx *c, u32 pcr, u32 type, const void *data,
-		u32 len, const void *event, u32 event_len);
+int tcg_measure(struct tcg_ctx *c, u32 pcr, u32 type, const void *data, u32 len,
+		const void *event, u32 event_len);
 // Measure digests computed by the caller (one per active bank).
 int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
-			const struct tcglog_digest *d, u32 n,
-			const void *event, u32 event_len);
+			const struct tcglog_digest *d, u32 n, const void *event,
+			u32 event_len);
 // EV_NO_ACTION: logged only.
 int tcg_log_only(struct tcg_ctx *c, u32 pcr, u32 type, const void *event,
 		 u32 event_len);
@@ -55,7 +55,7 @@ void tcg_cap_without_log(struct tpm_state *tpm, const char *why);
 
 #define TCG_OK 0
 #define TCG_E_INACTIVE (-100) // no TPM/log: nothing measured
-#define TCG_E_CAPPED (-101) // measuring stopped earlier in this boot
+#define TCG_E_CAPPED (-101)   // measuring stopped earlier in this boot
 #define TCG_E_LOG_FULL (-102)
 #define TCG_E_EXTEND (-103)
 

@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	for (int i = 0; i < 4; i++)
 		file_sizes[i] = (u32)data[i] * 4 + data[4 + i % 4];
 	arena_next = 0;
-	static const struct loader_env env = {f_size, f_read, f_write,
+	static const struct loader_env env = {f_size,  f_read, f_write,
 					      f_alloc, f_addr, NULL};
 	struct loader_result res;
 	loader_run(&env, data + 8, (u32)(size - 8), &res);

@@ -800,4 +800,3 @@ void clock_init(u16 pm_base)
 {
 	(void)pm_base;
 }
-

@@ -13,10 +13,19 @@ bool host_output_quiet;
 static char last_dprint[512];
 static u32 console_lines;
 
-const char *host_last_dprint(void) { return last_dprint; }
-u32 host_console_lines(void) { return console_lines; }
+const char *host_last_dprint(void)
+{
+	return last_dprint;
+}
+u32 host_console_lines(void)
+{
+	return console_lines;
+}
 
-static bool verbose(void) { return getenv("MBIOS_TEST_VERBOSE") != NULL; }
+static bool verbose(void)
+{
+	return getenv("MBIOS_TEST_VERBOSE") != NULL;
+}
 
 void dprint(int level, const char *fmt, ...)
 {

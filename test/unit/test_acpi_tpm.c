@@ -2,8 +2,8 @@
 // works with 32-bit physical addresses), each blob followed by an
 // inaccessible guard page so any read past a blob faults. Checks the
 // tables byte by byte, the root tables and RSDP, the SSDT through iasl -d,
-// and that malformed trees are survived. MBIOS_TEST_VERBOSE=1 shows the module's
-// messages.
+// and that malformed trees are survived. MBIOS_TEST_VERBOSE=1 shows the
+// module's messages.
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>

@@ -641,7 +641,7 @@ static void test_status_and_missing(void **state)
 	assert_true(cf(&r));
 	assert_int_equal(r.ah, 0x04);
 	assert_int_equal(bda_u8(0x74), 0); // 01h does not change it
-	r = regs(0x01, 0x81); // the other drive did fine
+	r = regs(0x01, 0x81);		   // the other drive did fine
 	handle_13(&r);
 	assert_false(cf(&r));
 	assert_int_equal(r.ah, 0);

@@ -23,10 +23,9 @@ static void test_matches(void **state)
 	assert_int_equal(find((struct boot_location){NULL, 1, 1, 1, 0}), 0);
 	assert_int_equal(find((struct boot_location){NULL, 4, 0, -1, -1}), 1);
 	assert_int_equal(find((struct boot_location){NULL, 0x1f, 2, 2, 0}), 2);
-	assert_int_equal(
-		find((struct boot_location){"genroms/linuxboot_dma.bin", -1,
-					    -1, -1, -1}),
-		3);
+	assert_int_equal(find((struct boot_location){
+			     "genroms/linuxboot_dma.bin", -1, -1, -1, -1}),
+			 3);
 }
 
 static void test_mismatches(void **state)
@@ -50,8 +49,8 @@ static void test_mismatches(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_matches),
-		cmocka_unit_test(test_mismatches),
+	    cmocka_unit_test(test_matches),
+	    cmocka_unit_test(test_mismatches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

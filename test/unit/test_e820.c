@@ -19,7 +19,7 @@ static void test_qemu_like_map(void **state)
 {
 	(void)state;
 	struct e820_map m = {0};
-	assert_true(e820_add(&m, 0, 0x8000000, E820_RAM)); // 128 MiB
+	assert_true(e820_add(&m, 0, 0x8000000, E820_RAM));	   // 128 MiB
 	assert_true(e820_add(&m, 0x9C000, 0x4000, E820_RESERVED)); // EBDA
 	assert_true(e820_remove(&m, 0xA0000, 0x60000)); // VGA + ROMs hole
 	assert_true(e820_add(&m, 0xF0000, 0x10000, E820_RESERVED));
@@ -67,7 +67,8 @@ static void test_full_table_unchanged(void **state)
 		assert_true(e820_add(&m, (u64)i * 0x2000, 0x1000,
 				     i & 1 ? E820_RAM : E820_RESERVED));
 	struct e820_map before = m;
-	// Splitting an entry needs two more slots: must fail and change nothing.
+	// Splitting an entry needs two more slots: must fail and change
+	// nothing.
 	assert_false(e820_add(&m, 0x100, 0x10, E820_ACPI));
 	assert_memory_equal(&m, &before, sizeof(m));
 }
@@ -75,10 +76,10 @@ static void test_full_table_unchanged(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu_like_map),
-		cmocka_unit_test(test_merge_and_overwrite),
-		cmocka_unit_test(test_above_4g),
-		cmocka_unit_test(test_full_table_unchanged),
+	    cmocka_unit_test(test_qemu_like_map),
+	    cmocka_unit_test(test_merge_and_overwrite),
+	    cmocka_unit_test(test_above_4g),
+	    cmocka_unit_test(test_full_table_unchanged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,9 +9,9 @@
 #include "fw/pci_alloc.h"
 
 static const struct pci_window root[RES_TYPES] = {
-	[RES_IO] = {0xC000, 0x10000},
-	[RES_MEM] = {0xC0000000u, 0xFEC00000u},
-	[RES_PREF] = {0x800000000ull, 0x1000000000ull},
+    [RES_IO] = {0xC000, 0x10000},
+    [RES_MEM] = {0xC0000000u, 0xFEC00000u},
+    [RES_PREF] = {0x800000000ull, 0x1000000000ull},
 };
 
 static struct pci_res bar(int dev, int bus, u8 reg, u8 type, u64 size)
@@ -132,9 +132,9 @@ static void test_exhaustion(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bus0_alignment),
-		cmocka_unit_test(test_bridge_windows),
-		cmocka_unit_test(test_exhaustion),
+	    cmocka_unit_test(test_bus0_alignment),
+	    cmocka_unit_test(test_bridge_windows),
+	    cmocka_unit_test(test_exhaustion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,7 +72,7 @@ static u64 f_addr(void *ctx, const void *p)
 	return 0x7FE0000 + (u64)((const u8 *)p - arena);
 }
 
-static const struct loader_env env = {f_size, f_read, f_write,
+static const struct loader_env env = {f_size,  f_read, f_write,
 				      f_alloc, f_addr, NULL};
 
 static void cmd_allocate(u8 *c, const char *file, u32 align, u8 zone)
@@ -145,8 +145,8 @@ static void test_all_commands(void **state)
 	cmd_pointer(cmds + 256, "etc/acpi/tables", "etc/acpi/tables", 8, 4);
 	cmd_pointer(cmds + 384, "etc/acpi/rsdp", "etc/acpi/tables", 16, 4);
 	cmd_checksum(cmds + 512, "etc/acpi/tables", 20, 0, 32);
-	cmd_write_pointer(cmds + 640, "etc/vmgenid_addr", "etc/acpi/tables",
-			  0, 40, 8);
+	cmd_write_pointer(cmds + 640, "etc/vmgenid_addr", "etc/acpi/tables", 0,
+			  40, 8);
 	struct loader_result res;
 	loader_run(&env, cmds, sizeof(cmds), &res);
 	assert_int_equal(res.errors, 0);
@@ -213,9 +213,9 @@ static void test_unknown_command_skipped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_all_commands, setup),
-		cmocka_unit_test_setup(test_rejects_bad_commands, setup),
-		cmocka_unit_test_setup(test_unknown_command_skipped, setup),
+	    cmocka_unit_test_setup(test_all_commands, setup),
+	    cmocka_unit_test_setup(test_rejects_bad_commands, setup),
+	    cmocka_unit_test_setup(test_unknown_command_skipped, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

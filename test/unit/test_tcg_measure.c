@@ -37,7 +37,7 @@ static void read_pcr(u32 pcr, u16 alg, u8 *out, u32 *len)
 		*len = 20;
 	} else {
 		assert_int_equal(
-			tpm2_pcr_read(&tpm.dev, pcr, alg, out, 64, len), 0);
+		    tpm2_pcr_read(&tpm.dev, pcr, alg, out, 64, len), 0);
 	}
 }
 
@@ -83,13 +83,13 @@ static void measure_some(void)
 {
 	static const char ev[] = "Calling INT 19h";
 	static const u8 sep[4] = {0};
-	assert_int_equal(tcg_measure(&ctx, 4, EV_ACTION, ev, sizeof(ev) - 1,
-				     ev, sizeof(ev) - 1),
+	assert_int_equal(tcg_measure(&ctx, 4, EV_ACTION, ev, sizeof(ev) - 1, ev,
+				     sizeof(ev) - 1),
 			 TCG_OK);
 	for (u32 pcr = 0; pcr < 8; pcr++)
-		assert_int_equal(tcg_measure(&ctx, pcr, EV_SEPARATOR, sep, 4,
-					     sep, 4),
-				 TCG_OK);
+		assert_int_equal(
+		    tcg_measure(&ctx, pcr, EV_SEPARATOR, sep, 4, sep, 4),
+		    TCG_OK);
 }
 
 static void test_replay_tpm2(void **state)
@@ -176,11 +176,11 @@ static void test_cap_without_log(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_replay_tpm2),
-		cmocka_unit_test(test_replay_tpm12),
-		cmocka_unit_test(test_log_full_caps),
-		cmocka_unit_test(test_failed_extend_caps),
-		cmocka_unit_test(test_cap_without_log),
+	    cmocka_unit_test(test_replay_tpm2),
+	    cmocka_unit_test(test_replay_tpm12),
+	    cmocka_unit_test(test_log_full_caps),
+	    cmocka_unit_test(test_failed_extend_caps),
+	    cmocka_unit_test(test_cap_without_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
