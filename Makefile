@@ -150,7 +150,15 @@ build-checks: all
 qemu-tests: all
 	$(PYTHON) test/qemu/run-all.py --bios $(OUT)/bios.bin
 
+FORMAT_SRCS = $(wildcard src/*.[ch] src/*/*.[ch] test/unit/*.[ch] test/fuzz/*.c)
+.PHONY: format format-check
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
 check: deps
+	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) fuzz
