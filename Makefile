@@ -155,7 +155,7 @@ FORMAT_SRCS = $(wildcard src/*.[ch] src/*/*.[ch] test/unit/*.[ch] test/fuzz/*.c)
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_SRCS)
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format: ok"
 
 check: deps
 	$(MAKE) format-check
