@@ -14,6 +14,7 @@ import concurrent.futures
 import fcntl
 import os
 import re
+import shutil
 import sys
 import time
 import traceback
@@ -79,8 +80,15 @@ def main():
     except OSError:
         # Someone else's run owns out/test/<name>/: keep ours apart.
         mbtest.RESULTS = os.path.join(mbtest.OUT, "run-%d" % os.getpid())
-    print("run-all: %d tests, firmware %s, %d at a time, logs in %s/<test>/"
-          % (len(sel), bios, a.jobs, os.path.relpath(mbtest.RESULTS)))
+    # Test a copy: others may rebuild out/bios.bin while the tests run, and
+    # tests that compare boots need the same image in each.
+    os.makedirs(mbtest.RESULTS, exist_ok=True)
+    snap = os.path.join(mbtest.RESULTS, "firmware-under-test.bin")
+    shutil.copyfile(bios, snap + ".tmp")
+    os.replace(snap + ".tmp", snap)
+    print("run-all: %d tests, firmware %s (copied to %s), %d at a time, logs in %s/<test>/"
+          % (len(sel), bios, os.path.relpath(snap), a.jobs, os.path.relpath(mbtest.RESULTS)))
+    bios = snap
     t0 = time.monotonic()
     # Build what is shared before the parallel part.
     mbtest.build_initramfs()

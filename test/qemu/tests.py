@@ -618,3 +618,196 @@ for _w, _m, _i, _v in (("before-startup", "pc", "tis", 2), ("after-extend", "q35
                        ("before-startup", "q35", "tis", 1), ("after-extend", "pc", "tis", 1)):
     test("tpmfault-%s-%s-%s-tpm%s" % (_w, _m, _i, "2" if _v == 2 else "12"), ["tpm", "tpmfault"])(
         lambda ctx, w=_w, m=_m, i=_i, v=_v: _fault(ctx, w, m, i, v))
+
+
+# --------------------------------------------------------------------------
+# g. PCR differences: change one input, exactly the PCRs that measure it move
+# --------------------------------------------------------------------------
+
+def _measured_boot(sctx, bios, machine="pc", iface="tis", version=2, banks="all",
+                   append="mbt.boot=direct", disk=None, mbr=None):
+    """One measured boot (direct, or from disk) with every usual check;
+    returns the Measured or None."""
+    tpm = Swtpm(sctx.workdir, version=version, banks=banks)
+    tpm.setup()
+    if disk is not None:
+        r = mbtest.run_qemu(sctx.workdir, bios=bios, machine=machine, disks=[disk], tpm=tpm,
+                            tpm_iface=iface, timeout=180)
+        rep = _check_report(sctx, r, boot="grub")
+    else:
+        r = mbtest.boot_linux(sctx.workdir, bios=bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, extra_append=append)
+        rep = _check_report(sctx, r)
+    m = check_measured_boot(sctx, r, tpm, rep, mbr=mbr)
+    if m is None:
+        sctx.check(False, "measured boot gave PCRs and a log to compare")
+    return m
+
+
+def _compare_pcrs(ctx, a, b, differ, equal):
+    """PCRs in `differ` must differ in every bank, those in `equal` must not."""
+    if a is None or b is None:
+        return
+    ctx.check(sorted(a.pcrs) == sorted(b.pcrs), "same banks in both boots (%s / %s)"
+              % (sorted(a.pcrs), sorted(b.pcrs)))
+    for bank in sorted(set(a.pcrs) & set(b.pcrs)):
+        pa, pb = a.pcrs[bank], b.pcrs[bank]
+        for i in differ:
+            ctx.check(pa.get(i) is not None and pa.get(i) != pb.get(i),
+                      "%s PCR%d differs (%s... / %s...)" % (
+                          bank, i, (pa.get(i) or b"").hex()[:12], (pb.get(i) or b"").hex()[:12]))
+        same = [i for i in equal if pa.get(i) is not None and pa.get(i) == pb.get(i)]
+        ctx.check(same == list(equal), "%s PCRs %s equal (differ: %s)" % (
+            bank, ",".join(map(str, equal)), [i for i in equal if i not in same]))
+
+
+def _digests_of(m, pcr, etype, data_pred=None):
+    return [e.digests for e in m.events if e.pcr == pcr and e.type == etype
+            and (data_pred is None or data_pred(e.data))]
+
+
+def _check_digest_of(ctx, m, pcr, etype, blob, what, data_pred=None):
+    """An event (pcr, etype) whose digest in every bank is the hash of blob."""
+    if m is None:
+        return
+    ok = any(all(d == _hash(mbtest.ALG_NAMES[a], blob) for a, d in digs.items())
+             for digs in _digests_of(m, pcr, etype, data_pred))
+    ctx.check(ok, "PCR%d event 0x%x digest = hash of %s in every bank" % (pcr, etype, what))
+
+
+def _pcrdiff_image(ctx):
+    """PCR0 measures the whole image: flip one byte of the unused low
+    padding (offset 0), PCR0 moves, PCRs 1-3 do not."""
+    img = bytearray(open(ctx.bios, "rb").read())
+    if len(img) <= 128 * 1024 or any(img[:4096]):
+        raise mbtest.HarnessError("%s: needs a 256 KiB image whose low part is zero padding"
+                                  % ctx.bios)
+    flipped = os.path.join(ctx.workdir, "bios-flipped.bin")
+    img[0] ^= 0xFF
+    with open(flipped, "wb") as f:
+        f.write(img)
+    orig = open(ctx.bios, "rb").read()
+    diff = [i for i in range(len(img)) if img[i] != orig[i]]
+    ctx.check(diff == [0], "the two images differ in byte 0 only (%s; %s, %s)"
+              % (diff[:5], ctx.bios, flipped))
+    a = _measured_boot(ctx.sub("original"), ctx.bios)
+    b = _measured_boot(ctx.sub("flipped"), flipped)
+    for label, m, path in (("original", a, ctx.bios), ("flipped", b, flipped)):
+        _check_digest_of(ctx.sub(label), m, 0, 0x01, open(path, "rb").read(),
+                         "the whole image file (EV_POST_CODE)")
+    _compare_pcrs(ctx, a, b, differ=[0], equal=[1, 2, 3])
+    if not ctx.failed:
+        os.unlink(flipped)
+
+
+def _pcrdiff_cmdline(ctx):
+    """PCR4 measures the direct-boot command line: a different one moves
+    PCR4 and nothing in PCRs 0-3."""
+    app_a, app_b = "mbt.boot=direct", "mbt.boot=direct mbt.pcrdiff=1"
+    a = _measured_boot(ctx.sub("cmdline-a"), ctx.bios, machine="q35", append=app_a)
+    b = _measured_boot(ctx.sub("cmdline-b"), ctx.bios, machine="q35", append=app_b)
+    for label, m, app in (("cmdline-a", a, app_a), ("cmdline-b", b, app_b)):
+        line = (mbtest.KERNEL_CMDLINE + " " + app).encode()
+        _check_digest_of(ctx.sub(label), m, 4, mbtest.EV_IPL, line, "the command line",
+                         data_pred=lambda d, line=line: d.rstrip(b"\0") == line)
+    _compare_pcrs(ctx, a, b, differ=[4], equal=[0, 1, 2, 3])
+
+
+# A byte of boot.img's text that only shows on a disk error (GRUB's
+# "Hard Disk" message): changing its case changes MBR code bytes 0-439
+# without changing what runs on a good disk.
+MBR_TEXT = b"Hard Disk"
+
+
+def _pcrdiff_mbr(ctx):
+    """PCR4 measures MBR bytes 0-439 (EV_IPL): change one byte of GRUB's
+    boot.img message text; PCR4 moves, PCR5 (partition table) does not."""
+    base = mbtest.grub_disk()
+    with open(base, "rb") as f:
+        mbr = f.read(512)
+    pos = mbr.find(MBR_TEXT, 0, 440)
+    if pos < 0:
+        raise mbtest.HarnessError("no %r in the GRUB MBR" % MBR_TEXT)
+    overlay = mbtest.patched_disk(os.path.join(ctx.workdir, "grub-patched.qcow2"), base,
+                                  [(pos, b"h")])
+    mbr2 = mbtest.read_image(overlay, "qcow2", 0, 512)
+    diff = [i for i in range(512) if mbr[i] != mbr2[i]]
+    ctx.check(diff == [pos], "patched MBR differs from GRUB's in byte %d only (%s)" % (pos, diff))
+    a = _measured_boot(ctx.sub("grub-mbr"), ctx.bios, machine="q35", disk=Disk(base, "ide"),
+                       mbr=mbr)
+    b = _measured_boot(ctx.sub("grub-mbr-patched"), ctx.bios, machine="q35",
+                       disk=Disk(overlay, "ide", fmt="qcow2"), mbr=mbr2)
+    _compare_pcrs(ctx, a, b, differ=[4], equal=[0, 1, 2, 3, 5])
+    if not ctx.failed:
+        os.unlink(overlay)
+
+
+test("pcrdiff-pcr0-image", ["tpm", "pcrdiff"], cost=2)(_pcrdiff_image)
+test("pcrdiff-pcr4-cmdline", ["tpm", "pcrdiff"], cost=2)(_pcrdiff_cmdline)
+test("pcrdiff-pcr4-mbr", ["tpm", "pcrdiff", "grub"], cost=4)(_pcrdiff_mbr)
+
+
+# --------------------------------------------------------------------------
+# h. firmware variants built at test time: event log full, failed extend
+# --------------------------------------------------------------------------
+
+VARIANTS = {
+    # name: (Kconfig settings, what the console must say)
+    "logfull": ({"CONFIG_TPM_LOG_LIMIT_KB": 1}, "event log full"),
+    # four banks: 1 KiB would not even hold the reserved error separators
+    "logfull2k": ({"CONFIG_TPM_LOG_LIMIT_KB": 2}, "event log full"),
+    "extendfail": ({"CONFIG_TCG_TEST_FAIL_EXTEND_AT": 6}, "PCR extend failed"),
+}
+FAIL_EXTEND_AT = 6
+
+
+def _variant(ctx, kind, machine, iface, version, banks="all"):
+    """Built from this tree (not --bios): the log and the PCRs must stay in
+    step after the firmware stopped measuring, and the console says why."""
+    settings, why = VARIANTS[kind]
+    bios = mbtest.build_variant(kind, settings)
+    tpm = Swtpm(ctx.workdir, version=version, banks=banks)
+    tpm.setup()
+    r = mbtest.boot_linux(ctx.workdir, bios=bios, machine=machine, tpm=tpm, tpm_iface=iface)
+    rep = _check_report(ctx, r)
+    m = check_measured_boot(ctx, r, tpm, rep, capped=why)
+    said = [l for l in r.serial.splitlines() if why in l]
+    ctx.check(said, "console says why: %s" % (said[0].strip() if said else
+                                              "no line with %r" % why))
+    if m is None:
+        return
+    measured = [e for e in m.events if e.type != mbtest.EV_NO_ACTION
+                and not (e.type == mbtest.EV_SEPARATOR and e.data == ERROR_SEP)]
+    ctx.note("%d measured events before the cap, log %d bytes" % (len(measured), len(m.log)))
+    if kind.startswith("logfull"):
+        limit = settings["CONFIG_TPM_LOG_LIMIT_KB"] * 1024
+        ctx.check(len(m.log) <= limit, "the log the OS sees fits the %d-byte limit (%d bytes, "
+                  "%d measured events, then the error separators)"
+                  % (limit, len(m.log), len(measured)))
+    else:
+        hit = [l for l in r.debug.splitlines() if "extend %d sent to PCR 99" % FAIL_EXTEND_AT in l]
+        ctx.check(hit, "debug port: the test build sent extend %d to PCR 99 (%s)"
+                  % (FAIL_EXTEND_AT, hit[0].strip() if hit else "no such line"))
+        code = TPM2_CC_PCR_EXTEND if version == 2 else TPM12_ORD_EXTEND
+        to99 = [e for e in _answered(tpm.commands(), code)
+                if struct.unpack(">I", e[1][10:14])[0] == 99]
+        rc = _rsp_rc(to99[0][2]) if to99 else None
+        ctx.check(to99 and rc != 0, "the TPM rejected the extend of PCR 99 (%s)"
+                  % rc_text(rc, version))
+        ctx.check(len(measured) == FAIL_EXTEND_AT - 1,
+                  "the log holds exactly the %d events whose extends succeeded before the "
+                  "failed one (%d)" % (FAIL_EXTEND_AT - 1, len(measured)))
+    if ctx.failed:
+        ctx.note("logs in %s; firmware %s" % (ctx.workdir, bios))
+
+
+# logfull on TPM 2.0 with one bank: with all four, 1 KiB cannot even hold the
+# reserve for eight error separators and the firmware refuses the log area.
+for _k, _m, _i, _v, _b in (("logfull", "q35", "crb", 2, "sha256"),
+                           ("logfull2k", "pc", "tis", 2, "all"),
+                           ("extendfail", "pc", "tis", 2, "all"),
+                           ("logfull", "pc", "tis", 1, "sha1"),
+                           ("extendfail", "q35", "tis", 1, "sha1")):
+    test("tpmvariant-%s-%s-%s-tpm%s-%s" % (_k, _m, _i, "2" if _v == 2 else "12", _b),
+         ["tpm", "tpmvariant"])(
+        lambda ctx, k=_k, m=_m, i=_i, v=_v, b=_b: _variant(ctx, k, m, i, v, b))
