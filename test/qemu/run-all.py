@@ -45,7 +45,8 @@ def main():
     ap.add_argument("--filter", action="append", default=[],
                     help="run tests whose name matches this regex (repeatable)")
     ap.add_argument("--group", action="append", default=[],
-                    help="run only these groups: bootsect linux grub badinput tpm")
+                    help="run only these groups: bootsect linux grub badinput tpm "
+                         "(with tpmfault pcrdiff tpmvariant)")
     ap.add_argument("--skip-group", action="append", default=[])
     ap.add_argument("-j", "--jobs", type=int, default=2, help="QEMU instances at once (2)")
     ap.add_argument("--list", action="store_true")

@@ -2,7 +2,8 @@
 
 Every test is a function taking a Ctx; it records what it checked with
 ctx.check(cond, message).  A test passes when it recorded at least one check
-and none failed.  Groups: bootsect, linux, grub, badinput, tpm.
+and none failed.  Groups: bootsect, linux, grub, badinput, tpm (and within
+it tpmfault, pcrdiff, tpmvariant).
 """
 
 import datetime
