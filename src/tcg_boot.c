@@ -34,11 +34,12 @@ static void report_tpm(const struct tpm_state *t)
 			len += snprintf(banks + len, sizeof(banks) - len,
 					"%s%s", i ? "," : "",
 					hash_alg_name(t->banks.b[i].alg));
-	printf_console("TPM %s (%s) found%s%s%s\n",
+	// A failed start-up has already said what went wrong.
+	printf_console("TPM %s (%s)%s%s%s\n",
 		       t->version == TPM_VER_12 ? "1.2" : "2.0",
 		       t->dev.iface == TPM_IFACE_CRB ? "CRB" : "TIS",
-		       len ? ", PCR banks " : "", banks,
-		       tpm_usable(t) ? ", started" : "");
+		       tpm_usable(t) ? " started" : " found, not in use",
+		       len ? ", PCR banks " : "", banks);
 }
 
 // The log area: QEMU's "etc/tpm/log" blob behind its TPM2/TCPA table, or
@@ -158,7 +159,7 @@ void tcg_measure_rom_scan_start(void)
 
 void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 {
-	if (!g_tcg.active)
+	if (!tcg_measuring(&g_tcg))
 		return;
 	struct {
 		struct tcg_tagged_event tag;
@@ -192,7 +193,7 @@ static bool hash_fw_cfg_item(u16 key, u32 size, struct tcglog_digest *d, u32 *n)
 static void measure_fw_cfg_item(u16 size_key, u16 data_key, const char *what)
 {
 	u32 size = fw_cfg_read32(size_key);
-	if (!size)
+	if (!size || !tcg_measuring(&g_tcg))
 		return;
 	struct tcglog_digest d[TCGLOG_MAX_BANKS];
 	u32 n;
@@ -206,7 +207,7 @@ static void measure_fw_cfg_item(u16 size_key, u16 data_key, const char *what)
 // (docs/measurements.md explains the choice of PCR 4 and EV_IPL).
 void tcg_measure_kernel_boot(void)
 {
-	if (!g_tcg.active || !fw_cfg_read32(FW_CFG_KERNEL_SIZE))
+	if (!tcg_measuring(&g_tcg) || !fw_cfg_read32(FW_CFG_KERNEL_SIZE))
 		return;
 	measure_fw_cfg_item(FW_CFG_SETUP_SIZE, FW_CFG_SETUP_DATA,
 			    "Linux kernel setup (as patched by QEMU)");

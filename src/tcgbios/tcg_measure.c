@@ -89,24 +89,48 @@ static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
 	return tpm2_pcr_extend(&t->dev, pcr, &t->banks, packed);
 }
 
+// A transport failure (negative code: no answer, garbage) means the TPM is
+// gone for this boot; a TPM error response (positive) leaves it usable for
+// the error separators and the hand-off lock.
+static void note_extend_error(struct tcg_ctx *c, int rc)
+{
+	if (rc < 0 && !c->tpm->failed)
+		tpm_set_failed(c->tpm, "PCR extend", rc);
+}
+
+bool tcg_measuring(const struct tcg_ctx *c)
+{
+	return c->active && !c->capped && tpm_usable(c->tpm);
+}
+
 void tcg_cap(struct tcg_ctx *c, const char *why)
 {
 	if (!c->active || c->capped)
 		return;
 	c->capped = true;
 	c->cap_reason = why;
-	printf_console("TPM: %s; PCRs 0-7 capped with error separators, "
-		       "no further measurements this boot\n",
-		       why);
 	static const u8 error_sep[4] = {1, 0, 0, 0};
 	struct tcglog_digest d[TCGLOG_MAX_BANKS];
 	u32 n = tcglog_hash_event(&c->log, error_sep, sizeof(error_sep), d);
-	for (u32 pcr = 0; pcr < 8; pcr++) {
-		if (c->tpm->failed || extend(c, pcr, d, n))
-			break; // a dead TPM: the log must not claim more
+	u32 pcr = 0;
+	for (; pcr < 8 && !c->tpm->failed; pcr++) {
+		int rc = extend(c, pcr, d, n);
+		if (rc) {
+			note_extend_error(c, rc);
+			break; // the log must not claim more than the TPM took
+		}
 		tcglog_append_reserved(&c->log, pcr, EV_SEPARATOR, d, n,
 				       error_sep, sizeof(error_sep));
 	}
+	if (pcr == 8)
+		printf_console("TPM: %s; PCRs 0-7 capped with error "
+			       "separators, no further measurements this "
+			       "boot\n",
+			       why);
+	else
+		printf_console("TPM: %s; the TPM stopped answering, PCRs %u-7 "
+			       "could not be capped; the log ends here\n",
+			       why, pcr);
 }
 
 void tcg_cap_without_log(struct tpm_state *tpm, const char *why)
@@ -146,6 +170,7 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 	int rc = extend(c, pcr, d, n);
 	if (rc) {
 		dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", pcr, rc);
+		note_extend_error(c, rc);
 		tcg_cap(c, "PCR extend failed");
 		return TCG_E_EXTEND;
 	}

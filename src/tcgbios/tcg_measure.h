@@ -25,6 +25,10 @@ extern struct tcg_ctx g_tcg;
 int tcg_log_start(struct tcg_ctx *c, struct tpm_state *tpm, void *area,
 		  u32 size);
 
+// Whether a measurement now would be extended and logged; callers check it
+// before hashing megabytes for nothing.
+bool tcg_measuring(const struct tcg_ctx *c);
+
 // Incremental hashing of one object in every active bank.
 struct tcg_hasher {
 	u32 count;

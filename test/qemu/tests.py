@@ -299,6 +299,11 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None, capped=None):
     want_ver = 2 if tpm.version == 2 else 1
     ctx.check(rep.get("tpm0") == "yes", "guest has /sys/class/tpm/tpm0")
     ctx.check(rep.tpm_version == want_ver, "TPM version %s (want %d)" % (rep.tpm_version, want_ver))
+    # The firmware tells the user which TPM it found and that it started it.
+    said = re.search(r"TPM (2\.0|1\.2) \((TIS|CRB)\) started", r.serial)
+    ctx.check(said and said.group(1) == ("2.0" if want_ver == 2 else "1.2"),
+              "console reports the TPM and its start-up (%s)" %
+              (said.group(0) if said else "no 'TPM ... started' line"))
 
     # The firmware started the TPM; the kernel did not have to.
     st, bad, cmds = mbtest.startup_summary(tpm.commands(), tpm.version)
