@@ -107,4 +107,9 @@ fi
 dmesg | grep -i tpm | while read -r line; do r dmesg_tpm "$line"; done
 r end
 sync
+# mbt.hold=1: stay up after the report, for tests that reset the machine
+# from outside (QMP system_reset) and then end the run themselves.
+case " $(cat /proc/cmdline) " in
+*" mbt.hold=1 "*) while :; do sleep 60; done ;;
+esac
 poweroff -f

@@ -690,10 +690,13 @@ def _read(path):
 
 def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
               initrd=None, append=None, tpm=None, tpm_iface="tis",
-              serial_path=None, debug_path=None, live=False, extra=()):
+              serial_path=None, debug_path=None, live=False, extra=(),
+              no_reboot=True):
     argv = [QEMU, "-accel", "tcg", "-machine", machine, "-m", str(mem),
-            "-smp", str(smp), "-nodefaults", "-display", "none", "-no-reboot",
-            "-bios", bios,
+            "-smp", str(smp), "-nodefaults", "-display", "none"]
+    if no_reboot:
+        argv += ["-no-reboot"]  # a reset ends the run (reboot tests turn it off)
+    argv += ["-bios", bios,
             "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % EXIT_PORT]
     if serial_path and live:
         # the console on the terminal, and a copy in serial_path

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import struct
+import time
 
 import mbtest
 from mbtest import Disk, Swtpm
@@ -624,6 +625,59 @@ for _w, _m, _i, _v in (("before-startup", "pc", "tis", 2), ("after-extend", "q35
                        ("before-startup", "q35", "tis", 1), ("after-extend", "pc", "tis", 1)):
     test("tpmfault-%s-%s-%s-tpm%s" % (_w, _m, _i, "2" if _v == 2 else "12"), ["tpm", "tpmfault"])(
         lambda ctx, w=_w, m=_m, i=_i, v=_v: _fault(ctx, w, m, i, v))
+
+
+def _reboot(ctx, machine, iface, version):
+    """A machine reset after a complete measured boot: QEMU resets the TPM,
+    the firmware starts it again from a clean state, and the second boot
+    measures to exactly the same PCRs."""
+    tpm = Swtpm(ctx.workdir, version=version)
+    tpm.setup()
+    serial = os.path.join(ctx.workdir, "serial.log")
+
+    def wait_reports(proc, n):
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and proc.poll() is None:
+            if mbtest._read(serial).count("MBT end") >= n:
+                return
+            time.sleep(0.1)
+        raise mbtest.HarnessError("boot %d never finished its report" % n)
+
+    def hook(proc, qmp):
+        # The guest holds after its report (mbt.hold=1): reset it once, then
+        # end the run after the second report.
+        mbtest.qmp_command(qmp, "cont")
+        wait_reports(proc, 1)
+        mbtest.qmp_command(qmp, "system_reset")
+        wait_reports(proc, 2)
+        mbtest.qmp_command(qmp, "quit")
+        return True
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, paused=True, on_start=hook, timeout=300,
+                          no_reboot=False, extra_append="mbt.boot=direct mbt.hold=1")
+    first, sep, second = r.serial.partition("MBT end\n")
+    ctx.check(sep and "MBT end" in second, "two complete guest reports, one per boot")
+    banners = re.findall(r"^mbios \S+ on ", r.serial, re.M)
+    ctx.check(len(banners) == 2, "the firmware ran twice (%d banners)" % len(banners))
+    starts = re.findall(r"TPM (?:2\.0|1\.2) \((?:TIS|CRB)\) started", r.serial)
+    ctx.check(len(starts) == 2, "the TPM was started on both boots (%d)" % len(starts))
+    rep1, rep2 = mbtest.Report(first + sep), mbtest.Report(second)
+    # The second boot gets every measured-boot check (one Startup since the
+    # reset, lock, log replay on every bank).
+    m = check_measured_boot(ctx, r, tpm, rep2)
+    p1, p2 = rep1.pcrs(), rep2.pcrs()
+    ctx.check(p1 and sorted(p1) == sorted(p2), "both boots report the same banks (%s / %s)"
+              % (sorted(p1), sorted(p2)))
+    for bank in sorted(set(p1) & set(p2)):
+        same = all(p1[bank].get(n) == p2[bank].get(n) for n in range(8))
+        ctx.check(same, "%s PCRs 0-7 equal after the reboot (same firmware, same inputs)"
+                  % bank)
+    if ctx.failed or m is None:
+        ctx.note(r.tail(30))
+
+
+test("reboot-q35-tis-tpm2", ["tpm"], cost=2)(lambda ctx: _reboot(ctx, "q35", "tis", 2))
+test("reboot-pc-tis-tpm12", ["tpm"], cost=2)(lambda ctx: _reboot(ctx, "pc", "tis", 1))
 
 
 # --------------------------------------------------------------------------
