@@ -680,6 +680,47 @@ test("reboot-q35-tis-tpm2", ["tpm"], cost=2)(lambda ctx: _reboot(ctx, "q35", "ti
 test("reboot-pc-tis-tpm12", ["tpm"], cost=2)(lambda ctx: _reboot(ctx, "pc", "tis", 1))
 
 
+VGA_ROM = "/usr/share/seabios/vgabios-stdvga.bin"  # what QEMU loads for -device VGA
+EV_EVENT_TAG, TAG_OPTION_ROM_EXEC = 0x06, 7
+
+
+def _vga_rom(ctx, machine, slot):
+    """A PCI option ROM (the standard VGA's) is measured into PCR 2 before it
+    runs, tagged with its real PCI bus/device/function, and the boot is
+    still fully verified."""
+    tpm = Swtpm(ctx.workdir, version=2)
+    tpm.setup()
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          extra=["-device", "VGA,addr=0x%x" % slot])
+    rep = _check_report(ctx, r)
+    m = check_measured_boot(ctx, r, tpm, rep)
+    ctx.check("VGA BIOS installed" in r.serial, "the VGA option ROM ran (console says so)")
+    if m is None:
+        return
+    with open(VGA_ROM, "rb") as f:
+        rom = f.read()
+    rom = rom[:rom[2] * 512]  # what the ROM header declares, as measured
+    pfa = slot << 3  # bus 0, function 0
+    tags = [e for e in m.events if e.pcr == 2 and e.type == EV_EVENT_TAG
+            and len(e.data) == 8 + 24
+            and struct.unpack("<II", e.data[:8]) == (TAG_OPTION_ROM_EXEC, 24)]
+    vga = [e for e in tags if struct.unpack("<H", e.data[10:12])[0] == pfa]
+    ctx.check(vga, "PCR 2 has an option ROM tag for PCI 00:%02x.0 (tags for PFAs %s)"
+              % (slot, [hex(struct.unpack("<H", e.data[10:12])[0]) for e in tags]))
+    if vga:
+        e = vga[0]
+        ctx.check(e.data[12:32] == hashlib.sha1(rom).digest(),
+                  "the tag's SHA-1 is the hash of the ROM image (%d bytes)" % len(rom))
+        ctx.check(all(d == _hash(mbtest.ALG_NAMES[a], rom) for a, d in e.digests.items()),
+                  "its digest in every bank is the hash of the ROM image")
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("tpm-vgarom-pc", ["tpm"])(lambda ctx: _vga_rom(ctx, "pc", 3))
+test("tpm-vgarom-q35", ["tpm"])(lambda ctx: _vga_rom(ctx, "q35", 4))
+
+
 # --------------------------------------------------------------------------
 # g. PCR differences: change one input, exactly the PCRs that measure it move
 # --------------------------------------------------------------------------
