@@ -4,6 +4,7 @@
 // structure facts: Serial ATA AHCI 1.3 (sections named where used);
 // command facts: ATA8-ACS.
 #include "autoconf.h"
+#include "hw/ata_identify.h"
 #include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
@@ -277,40 +278,20 @@ static void release_port(struct ahci_port *p)
 		spare = p;
 }
 
-static void copy_model(char *dst, const u16 *id)
-{
-	for (int i = 0; i < 20; i++) {
-		dst[2 * i] = id[27 + i] >> 8;
-		dst[2 * i + 1] = id[27 + i] & 0xFF;
-	}
-	int n = 40;
-	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == 0))
-		n--;
-	dst[n] = 0;
-}
-
 // IDENTIFY DEVICE, then register the disk. False: not usable.
 static bool identify(struct ahci_port *p, int port)
 {
 	const u16 *id = (const u16 *)bounce;
 	if (port_command(p, ATA_IDENTIFY, 0, 0, bounce, 512, false))
 		return false;
-	if (id[0] & 0x8000 || !(id[49] & 0x0200)) {
-		printf_console("ahci%d: not an LBA ATA disk, skipped\n", port);
+	struct ata_identity ident;
+	const char *why = ata_identify_parse(id, &ident);
+	if (why) {
+		printf_console("ahci%d: %s, skipped\n", port, why);
 		return false;
 	}
-	if ((id[106] & 0xC000) == 0x4000 && (id[106] & 0x1000) &&
-	    (id[117] | (u32)id[118] << 16) != 256) {
-		printf_console("ahci%d: sector size is not 512, skipped\n",
-			       port);
-		return false;
-	}
-	// Word 83 bit 10: 48-bit address feature set (size in 100-103).
-	p->lba48 = id[83] & 0x0400;
-	u64 sectors = id[60] | (u32)id[61] << 16;
-	if (p->lba48)
-		sectors = id[100] | (u32)id[101] << 16 |
-			  (u64)(id[102] | (u32)id[103] << 16) << 32;
+	p->lba48 = ident.lba48;
+	u64 sectors = ident.sectors;
 	struct drive *d = &p->d;
 	d->type = DRIVE_AHCI;
 	d->transfer = ahci_rw;
@@ -318,9 +299,7 @@ static bool identify(struct ahci_port *p, int port)
 	d->sectors = sectors;
 	d->channel = port;
 	d->priv = p;
-	char model[41];
-	copy_model(model, id);
-	snprintf(d->model, sizeof(d->model), "ahci%d: %s", port, model);
+	snprintf(d->model, sizeof(d->model), "ahci%d: %s", port, ident.model);
 	printf_console("%s, %u MiB\n", d->model, (u32)(sectors >> 11));
 	return true;
 }

@@ -2,6 +2,7 @@
 // PIO data transfers with LBA28/LBA48. Polling only: nIEN stays set.
 // Register and protocol facts: ATA8-ACS (commands, IDENTIFY words) and
 // ATA8-APT (task file registers, resets).
+#include "hw/ata_identify.h"
 #include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
@@ -176,19 +177,6 @@ static bool is_packet_signature(u16 cmd)
 	return (m == 0x14 && h == 0xEB) || (m == 0x69 && h == 0x96);
 }
 
-static void copy_model(char *dst, const u16 *id)
-{
-	// IDENTIFY words 27-46, two characters per word, high byte first.
-	for (int i = 0; i < 20; i++) {
-		dst[2 * i] = id[27 + i] >> 8;
-		dst[2 * i + 1] = id[27 + i] & 0xFF;
-	}
-	int n = 40;
-	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == 0))
-		n--;
-	dst[n] = 0;
-}
-
 static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 {
 	select_unit(cmd, ctrl, unit, 0);
@@ -220,23 +208,10 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 	u16 id[256];
 	for (int i = 0; i < 256; i++)
 		id[i] = inw(cmd + REG_DATA);
-	if (id[0] & 0x8000) {
-		dprint(DL_INFO, "ata%d-%d: not an ATA device\n", chan, unit);
-		return;
-	}
-	// Word 49 bit 9: LBA supported; word 86 bit 10: 48-bit commands
-	// enabled (words 100-103 then hold the size; else words 60-61).
-	if (!(id[49] & 0x0200)) {
-		printf_console("ata%d-%d: CHS-only disk, not supported\n", chan,
-			       unit);
-		return;
-	}
-	// Word 106: bit 14 set/bit 15 clear = valid; bit 12 = logical sector
-	// longer than 256 words (size in words 117-118).
-	if ((id[106] & 0xC000) == 0x4000 && (id[106] & 0x1000) &&
-	    (id[117] | (u32)id[118] << 16) != 256) {
-		printf_console("ata%d-%d: sector size is not 512, skipped\n",
-			       chan, unit);
+	struct ata_identity ident;
+	const char *why = ata_identify_parse(id, &ident);
+	if (why) {
+		printf_console("ata%d-%d: %s, skipped\n", chan, unit, why);
 		return;
 	}
 	struct ata_disk *a = malloc_high(sizeof(*a), 4);
@@ -245,11 +220,8 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 	a->cmd = cmd;
 	a->ctrl = ctrl;
 	a->unit = unit;
-	a->lba48 = id[83] & 0x0400 && id[86] & 0x0400;
-	u64 sectors = id[60] | (u32)id[61] << 16;
-	if (a->lba48)
-		sectors = id[100] | (u32)id[101] << 16 |
-			  (u64)(id[102] | (u32)id[103] << 16) << 32;
+	a->lba48 = ident.lba48;
+	u64 sectors = ident.sectors;
 	struct drive *d = &a->d;
 	d->type = DRIVE_ATA;
 	d->transfer = ata_rw;
@@ -262,9 +234,8 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 	d->ctrl_base = ctrl;
 	d->irq = irq;
 	d->priv = a;
-	char model[41];
-	copy_model(model, id);
-	snprintf(d->model, sizeof(d->model), "ata%d-%d: %s", chan, unit, model);
+	snprintf(d->model, sizeof(d->model), "ata%d-%d: %s", chan, unit,
+		 ident.model);
 	printf_console("%s, %u MiB%s\n", d->model, (u32)(sectors >> 11),
 		       a->lba48 ? " (LBA48)" : "");
 	drive_register(d);
