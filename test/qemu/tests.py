@@ -721,6 +721,60 @@ test("tpm-vgarom-pc", ["tpm"])(lambda ctx: _vga_rom(ctx, "pc", 3))
 test("tpm-vgarom-q35", ["tpm"])(lambda ctx: _vga_rom(ctx, "q35", 4))
 
 
+def _boot_menu(ctx, machine):
+    """-boot menu=on over the serial console: the firmware offers the menu,
+    ESC opens it, a digit picks the second entry (a disk) over the first
+    (the -kernel ROM), and that disk boots."""
+    import subprocess
+    good = os.path.join(mbtest.OUT, "good.img")
+    good_prog = mbtest.build_bootprog("good")
+    with mbtest._build_lock:
+        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
+            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    argv = mbtest.qemu_argv(ctx.bios, machine=machine, disks=[Disk(good, "ide")],
+                            kernel=mbtest.find_kernel(), append="console=ttyS0",
+                            extra=["-boot", "menu=on,splash-time=5000"])
+    argv[argv.index("-serial") + 1] = "stdio"  # keys go in on stdin
+    with open(os.path.join(ctx.workdir, "cmdline"), "w") as f:
+        f.write(" ".join(argv) + "\n")
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = b""
+    deadline = time.monotonic() + 60
+    sent = []
+    os.set_blocking(p.stdout.fileno(), False)
+    while time.monotonic() < deadline and p.poll() is None:
+        chunk = p.stdout.read() or b""
+        out += chunk
+        if b"Press ESC for the boot menu" in out and "esc" not in sent:
+            p.stdin.write(b"\x1b")
+            p.stdin.flush()
+            sent.append("esc")
+        if b"Select boot device" in out and b"2. " in out and "2" not in sent:
+            p.stdin.write(b"2")
+            p.stdin.flush()
+            sent.append("2")
+        time.sleep(0.05)
+    if p.poll() is None:
+        p.kill()
+    p.wait()
+    out += p.stdout.read() or b""
+    text = out.decode(errors="replace").replace("\r", "")
+    with open(os.path.join(ctx.workdir, "serial.log"), "w") as f:
+        f.write(text)
+    ctx.check("Press ESC for the boot menu" in text, "the firmware offers the boot menu")
+    menu = re.findall(r"^(\d)\. (.*)$", text, re.M)
+    ctx.check(len(menu) >= 2 and "Linux loader" in menu[0][1] and "HARDDISK" in menu[1][1],
+              "the menu lists the -kernel ROM first and the disk second (%s)" % menu)
+    ctx.check("BS PASS good_disk_booted" in text,
+              "choosing 2 booted the disk, not the kernel (keys sent: %s)" % sent)
+    if ctx.failed:
+        ctx.note(text[-1500:])
+
+
+test("bootmenu-pc-serial", ["bootsect"])(lambda ctx: _boot_menu(ctx, "pc"))
+
+
 # --------------------------------------------------------------------------
 # g. PCR differences: change one input, exactly the PCRs that measure it move
 # --------------------------------------------------------------------------
