@@ -16,10 +16,8 @@ CFLAGS32 := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie -Os \
 	-ffunction-sections -fdata-sections -fno-delete-null-pointer-checks \
 	-mgeneral-regs-only -mno-red-zone -Wall -Wextra -Werror -Isrc -I$(OUT) \
 	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
-# Areas still being brought up land here once they are wired into POST.
-FW_EXCLUDE :=
-FW_SRCS := $(filter-out $(FW_EXCLUDE),$(wildcard src/*.c src/hw/*.c \
-	src/fw/*.c src/lib/*.c src/crypto/*.c src/tcgbios/*.c))
+FW_SRCS := $(wildcard src/*.c src/hw/*.c src/fw/*.c src/lib/*.c \
+	src/crypto/*.c src/tcgbios/*.c)
 FW_OBJS := $(patsubst src/%.c,$(OUT)/fw/%.o,$(FW_SRCS)) $(OUT)/fw/entry.o
 
 $(KCONFIG_CONFIG): Kconfig
