@@ -5,27 +5,6 @@
 
 #include "tcgbios/tpm_cmd.h"
 
-static int setup20(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 20);
-	return 0;
-}
-
-static int setup12(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 12);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fake_tpm_fini();
-	return 0;
-}
-
 // ---- Marshalling
 // -------------------------------------------------------------
 
@@ -502,12 +481,12 @@ int main(void)
 	    cmocka_unit_test(test_parse_pcr_selection),
 	    cmocka_unit_test(test_transmit_checks),
 	    cmocka_unit_test(test_durations),
-	    cmocka_unit_test_setup(test_tpm20_pcrs, setup20),
-	    cmocka_unit_test_setup(test_tpm20_random, setup20),
-	    cmocka_unit_test_setup(test_tpm20_hierarchy, setup20),
-	    cmocka_unit_test_setup(test_tpm20_allocate, setup20),
-	    cmocka_unit_test_setup(test_tpm20_faults, setup20),
-	    cmocka_unit_test_setup(test_tpm12, setup12),
+	    cmocka_unit_test_setup(test_tpm20_pcrs, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_tpm20_random, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_tpm20_hierarchy, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_tpm20_allocate, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_tpm20_faults, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_tpm12, fake_setup_tis12),
 	};
-	return cmocka_run_group_tests(tests, NULL, group_teardown);
+	return cmocka_run_group_tests(tests, NULL, fake_teardown);
 }

@@ -3,20 +3,6 @@
 // and every injected fault ending in its own error code in bounded time.
 #include "tpm_test_util.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_CRB, 20);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fake_tpm_fini();
-	return 0;
-}
-
 static void test_probe(void **state)
 {
 	(void)state;
@@ -204,15 +190,15 @@ static void test_command_too_big(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(test_probe, setup),
-	    cmocka_unit_test_setup(test_commands, setup),
-	    cmocka_unit_test_setup(test_localities, setup),
-	    cmocka_unit_test_setup(test_locality_not_granted, setup),
-	    cmocka_unit_test_setup(test_high_buffer, setup),
-	    cmocka_unit_test_setup(test_faults, setup),
-	    cmocka_unit_test_setup(test_fatal_error_sticks, setup),
-	    cmocka_unit_test_setup(test_cancel, setup),
-	    cmocka_unit_test_setup(test_command_too_big, setup),
+	    cmocka_unit_test_setup(test_probe, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_commands, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_localities, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_locality_not_granted, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_high_buffer, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_faults, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_fatal_error_sticks, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_cancel, fake_setup_crb20),
+	    cmocka_unit_test_setup(test_command_too_big, fake_setup_crb20),
 	};
-	return cmocka_run_group_tests(tests, NULL, group_teardown);
+	return cmocka_run_group_tests(tests, NULL, fake_teardown);
 }

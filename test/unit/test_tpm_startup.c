@@ -32,13 +32,6 @@ static int setup_tis12(void **state)
 	return 0;
 }
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	fake_tpm_fini();
-	return 0;
-}
-
 static void extend_pcr0(struct tpm_state *s, u8 fill)
 {
 	u8 d[TPM2_MAX_BANKS * TPM2_MAX_DIGEST_SIZE];
@@ -391,5 +384,5 @@ int main(void)
 	    cmocka_unit_test_setup(test_resume12, setup_tis12),
 	    cmocka_unit_test_setup(test_setup12_failure, setup_tis12),
 	};
-	return cmocka_run_group_tests(tests, NULL, group_teardown);
+	return cmocka_run_group_tests(tests, NULL, fake_teardown);
 }

@@ -3,27 +3,6 @@
 // every injected fault ending in its own error code in bounded time.
 #include "tpm_test_util.h"
 
-static int setup20(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 20);
-	return 0;
-}
-
-static int setup12(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 12);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fake_tpm_fini();
-	return 0;
-}
-
 static void test_probe_tpm20(void **state)
 {
 	(void)state;
@@ -353,20 +332,20 @@ static void test_timeouts_from_tpm12(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(test_probe_tpm20, setup20),
-	    cmocka_unit_test_setup(test_probe_tpm12, setup12),
-	    cmocka_unit_test_setup(test_no_device, setup20),
-	    cmocka_unit_test_setup(test_tpm12_transfers, setup12),
-	    cmocka_unit_test_setup(test_burst_64, setup20),
-	    cmocka_unit_test_setup(test_byte_at_a_time, setup20),
-	    cmocka_unit_test_setup(test_odd_burst, setup20),
-	    cmocka_unit_test_setup(test_localities, setup20),
-	    cmocka_unit_test_setup(test_locality_not_granted, setup20),
-	    cmocka_unit_test_setup(test_faults, setup20),
-	    cmocka_unit_test_setup(test_hang_is_cancelled, setup20),
-	    cmocka_unit_test_setup(test_cancel, setup20),
-	    cmocka_unit_test_setup(test_bad_arguments, setup20),
-	    cmocka_unit_test_setup(test_timeouts_from_tpm12, setup12),
+	    cmocka_unit_test_setup(test_probe_tpm20, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_probe_tpm12, fake_setup_tis12),
+	    cmocka_unit_test_setup(test_no_device, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_tpm12_transfers, fake_setup_tis12),
+	    cmocka_unit_test_setup(test_burst_64, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_byte_at_a_time, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_odd_burst, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_localities, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_locality_not_granted, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_faults, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_hang_is_cancelled, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_cancel, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_bad_arguments, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_timeouts_from_tpm12, fake_setup_tis12),
 	};
-	return cmocka_run_group_tests(tests, NULL, group_teardown);
+	return cmocka_run_group_tests(tests, NULL, fake_teardown);
 }

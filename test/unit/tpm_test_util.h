@@ -20,6 +20,35 @@ static const u8 T2_GETRANDOM32[] = {0x80, 0x01, 0,    0,    0, 12,
 				    0,	  0,	0x01, 0x7B, 0, 32};
 static const u8 T12_STARTUP[] = {0, 0xC1, 0, 0, 0, 12, 0, 0, 0, 0x99, 0, 1};
 
+// cmocka fixtures: a fresh engine behind the given interface.
+static inline int fake_setup_tis20(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_TIS, 20);
+	return 0;
+}
+
+static inline int fake_setup_tis12(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_TIS, 12);
+	return 0;
+}
+
+static inline int fake_setup_crb20(void **state)
+{
+	(void)state;
+	fake_tpm_init(FAKE_CRB, 20);
+	return 0;
+}
+
+static inline int fake_teardown(void **state)
+{
+	(void)state;
+	fake_tpm_fini();
+	return 0;
+}
+
 // Upper bound of virtual time any single failing call may take: the
 // longest wait (TPM 2.0 long duration) plus a cancel.
 #define MAX_FAIL_US (35u * 1000000u)
