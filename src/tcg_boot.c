@@ -169,8 +169,19 @@ void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 	ev.tag.event_data_size = sizeof(ev.exec);
 	ev.exec.reserved = 0;
 	ev.exec.pfa = bdf;
-	sha1(rom, len, ev.exec.image_sha1);
-	tcg_measure(&g_tcg, PCR_OPROM, EV_EVENT_TAG, rom, len, &ev, sizeof(ev));
+	// Hash the ROM once per bank; the tag's SHA-1 reuses the SHA-1 bank's
+	// digest when that bank is active.
+	struct tcglog_digest d[TCGLOG_MAX_BANKS];
+	u32 n = tcglog_hash_event(&g_tcg.log, rom, len, d);
+	u32 i = 0;
+	while (i < n && d[i].alg != TPM_ALG_SHA1)
+		i++;
+	if (i < n)
+		memcpy(ev.exec.image_sha1, d[i].digest, SHA1_SIZE);
+	else
+		sha1(rom, len, ev.exec.image_sha1);
+	tcg_measure_digests(&g_tcg, PCR_OPROM, EV_EVENT_TAG, d, n, &ev,
+			    sizeof(ev));
 }
 
 // Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes).
