@@ -127,11 +127,10 @@ void tcg_setup(void)
 		return;
 	report_tpm(&g_tpm);
 	if (!tpm_usable(&g_tpm)) {
-		// tpm_setup said why. Active banks that cannot be measured
-		// into must not stay at their reset value.
-		if (g_tpm.version == TPM_VER_20 && g_tpm.banks.count)
-			tcg_cap_without_log(&g_tpm, "cannot measure into every "
-						    "active PCR bank");
+		// tpm_setup said why. A TPM that answers but will not be
+		// measured into must not keep PCRs at their reset value.
+		if (g_tpm.failed)
+			tcg_cap_without_log(&g_tpm, "TPM start-up failed");
 		return;
 	}
 	u32 size = 0;
@@ -256,7 +255,7 @@ void tcg_prepare_boot(void)
 			tcg_measure(&g_tcg, pcr, EV_SEPARATOR, sep, sizeof(sep),
 				    sep, sizeof(sep));
 	}
-	if (g_tpm.present && !g_tpm.failed)
+	if (g_tpm.present)
 		tpm_prepare_boot(&g_tpm);
 }
 

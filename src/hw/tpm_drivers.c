@@ -308,23 +308,42 @@ static int tis_probe(struct tpm_dev *dev)
 	dev->intf_cap = cap;
 	dev->did_vid = mmio_read32(dev->base + TIS_REG_DID_VID);
 	dev->all_localities = true; // TIS 1.2 and PTP FIFO: five localities
-	// The capability's interface version decides: TPM_INTERFACE_ID is
-	// reserved on TIS 1.2 parts and may read as 0 (= "FIFO") there.
-	switch ((cap & TIS_CAP_IFVER_MASK) >> TIS_CAP_IFVER_SHIFT) {
-	case TIS_CAP_IFVER_TIS12:
-	case TIS_CAP_IFVER_TIS13:
+	u32 ifver = (cap & TIS_CAP_IFVER_MASK) >> TIS_CAP_IFVER_SHIFT;
+	// TIS 1.2 has no family field (reserved bits) and only TPM 1.2;
+	// TPM_INTERFACE_ID is reserved there too and may read 0 (= "FIFO").
+	if (ifver == TIS_CAP_IFVER_TIS12) {
 		dev->version = TPM_VER_12;
 		return TPM_OK;
-	case TIS_CAP_IFVER_PTP20:
+	}
+	// TIS 1.3 and the PTP FIFO say the family in TPM_STS.tpmFamily, and
+	// TIS 1.3 serves TPM 2.0 as well as 1.2: the family decides before
+	// the interface version. Only the active locality reads TPM_STS.
+	int rc = tis_request_locality(dev, 0);
+	if (rc)
+		return rc;
+	u32 sts = mmio_read32(dev->base + TIS_REG_STS);
+	u32 family = (sts & TIS_STS_FAMILY_MASK) >> TIS_STS_FAMILY_SHIFT;
+	if (sts != 0xFFFFFFFFu && family == TIS_STS_FAMILY_20) {
 		dev->version = TPM_VER_20;
 		return TPM_OK;
 	}
-	if ((id & TPM_INTF_TYPE_MASK) == TPM_INTF_TYPE_FIFO) {
+	if (sts != 0xFFFFFFFFu && family == TIS_STS_FAMILY_12) {
+		dev->version = TPM_VER_12;
+		return TPM_OK;
+	}
+	// A reserved family value: the interface says what it can.
+	if (ifver == TIS_CAP_IFVER_TIS13) {
+		dev->version = TPM_VER_12;
+		return TPM_OK;
+	}
+	if (ifver == TIS_CAP_IFVER_PTP20 ||
+	    (id & TPM_INTF_TYPE_MASK) == TPM_INTF_TYPE_FIFO) {
 		dev->version = TPM_VER_20; // a later PTP FIFO revision
 		return TPM_OK;
 	}
-	dprint(DL_ERR, "tpm tis: unknown interface version, capability 0x%x\n",
-	       cap);
+	dprint(DL_ERR,
+	       "tpm tis: unknown family, capability 0x%x, status 0x%x\n", cap,
+	       sts);
 	return TPM_E_IFACE;
 }
 
@@ -570,6 +589,7 @@ int tpm_drv_probe(struct tpm_dev *dev, u32 base)
 	memset(dev, 0, sizeof(*dev));
 	dev->base = base;
 	dev->locality = -1;
+	dev->retry_budget_us = TPM_RETRY_BUDGET_US;
 	dev->version = TPM_VER_20;
 	set_defaults(dev); // TIMEOUT_A for the register-valid wait below
 

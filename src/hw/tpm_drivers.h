@@ -35,6 +35,12 @@ enum tpm_version { TPM_VER_NONE, TPM_VER_12, TPM_VER_20 };
 // Command duration classes; the command layer picks one per command.
 enum tpm_duration { TPM_DUR_SHORT, TPM_DUR_MEDIUM, TPM_DUR_LONG };
 
+// Retries of TPM warnings (tcgbios/tpm_cmd.c): first wait, longest wait,
+// and the boot-wide total.
+#define TPM_RETRY_FIRST_US 1000u
+#define TPM_RETRY_MAX_US 100000u
+#define TPM_RETRY_BUDGET_US 3000000u
+
 struct tpm_dev;
 
 struct tpm_driver_ops {
@@ -64,6 +70,9 @@ struct tpm_dev {
 	u32 duration[3]; // microseconds, by enum tpm_duration
 	u32 crb_cmd_addr, crb_cmd_size, crb_rsp_addr, crb_rsp_size;
 	u32 transfers; // round-trips attempted, for benchmarks
+	// Time the command layer may still spend re-sending commands that a
+	// TPM answered with "retry"/"testing" warnings, for the whole boot.
+	u32 retry_budget_us;
 };
 
 // Look for a TPM at `base` (normally TPM_MMIO_BASE): TIS or CRB from the

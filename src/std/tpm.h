@@ -196,6 +196,11 @@
 #define TPM_BAD_PRESENCE 0x02D
 #define TPM_BAD_LOCALITY 0x03D
 #define TPM_NON_FATAL 0x800
+// Non-fatal warnings (Main Part 2, 16): try again, after ContinueSelfTest
+// for NEEDS_SELFTEST.
+#define TPM_RETRY 0x800
+#define TPM_NEEDS_SELFTEST 0x801
+#define TPM_DOING_SELFTEST 0x802
 
 #define TPM12_SHA1_SIZE 20
 #define TPM12_NUM_PCRS 24
@@ -262,6 +267,7 @@
 #define TPM2_RC_AUTH_MISSING 0x125
 #define TPM2_RC_COMMAND_CODE 0x143
 #define TPM2_RC_TESTING 0x90A
+#define TPM2_RC_YIELDED 0x908
 #define TPM2_RC_CANCELED 0x909
 #define TPM2_RC_RETRY 0x922
 #define TPM2_RC_FMT1 0x080

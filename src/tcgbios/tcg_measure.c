@@ -89,15 +89,6 @@ static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
 	return tpm2_pcr_extend(&t->dev, pcr, &t->banks, packed);
 }
 
-// A transport failure (negative code: no answer, garbage) means the TPM is
-// gone for this boot; a TPM error response (positive) leaves it usable for
-// the error separators and the hand-off lock.
-static void note_extend_error(struct tcg_ctx *c, int rc)
-{
-	if (rc < 0 && !c->tpm->failed)
-		tpm_set_failed(c->tpm, "PCR extend", rc);
-}
-
 bool tcg_measuring(const struct tcg_ctx *c)
 {
 	return c->active && !c->capped && tpm_usable(c->tpm);
@@ -109,60 +100,56 @@ void tcg_cap(struct tcg_ctx *c, const char *why)
 		return;
 	c->capped = true;
 	c->cap_reason = why;
-	static const u8 error_sep[4] = {1, 0, 0, 0};
+	struct tpm_state *t = c->tpm;
+	// From now on the TPM counts as failed: closed at the hand-off.
+	t->failed = true;
 	struct tcglog_digest d[TCGLOG_MAX_BANKS];
-	u32 n = tcglog_hash_event(&c->log, error_sep, sizeof(error_sep), d);
+	u32 n = tcglog_hash_event(&c->log, tpm_error_separator,
+				  sizeof(tpm_error_separator), d);
 	u32 pcr = 0;
-	for (; pcr < 8 && !c->tpm->failed; pcr++) {
-		int rc = extend(c, pcr, d, n);
-		if (rc) {
-			note_extend_error(c, rc);
+	for (; pcr < 8; pcr++) {
+		if (tpm_cap_pcr(t, pcr))
 			break; // the log must not claim more than the TPM took
-		}
 		tcglog_append_reserved(&c->log, pcr, EV_SEPARATOR, d, n,
-				       error_sep, sizeof(error_sep));
+				       tpm_error_separator,
+				       sizeof(tpm_error_separator));
 	}
-	if (pcr == 8)
+	t->capped = pcr == 8;
+	if (t->capped)
 		printf_console("TPM: %s; PCRs 0-7 capped with error "
 			       "separators, no further measurements this "
 			       "boot\n",
 			       why);
 	else
-		printf_console("TPM: %s; the TPM stopped answering, PCRs %u-7 "
-			       "could not be capped; the log ends here\n",
-			       why, pcr);
+		printf_console("TPM: %s; the TPM %s the cap, PCRs %u-7 are "
+			       "not capped; the log ends here\n",
+			       why, t->dead ? "did not answer" : "refused",
+			       pcr);
 }
 
 void tcg_cap_without_log(struct tpm_state *tpm, const char *why)
 {
-	if (!tpm->present || tpm->failed)
+	if (!tpm->present || tpm->dead || tpm->capped)
 		return;
-	printf_console("TPM: %s; PCRs 0-7 capped with error separators, no "
-		       "measurements this boot\n",
-		       why);
-	static const u8 error_sep[4] = {1, 0, 0, 0};
-	u8 sha1_sep[20];
-	sha1(error_sep, sizeof(error_sep), sha1_sep);
-	for (u32 pcr = 0; pcr < 8; pcr++) {
-		int rc = tpm->version == TPM_VER_12
-			     ? tpm12_extend(&tpm->dev, pcr, sha1_sep, NULL)
-			     : tpm2_pcr_event(&tpm->dev, pcr, error_sep,
-					      sizeof(error_sep));
-		if (rc) {
-			tpm_set_failed(tpm, "capping PCRs", rc);
-			return;
-		}
-	}
+	tpm->failed = true;
+	u32 pcr = tpm_cap_pcrs(tpm);
+	if (tpm->capped)
+		printf_console("TPM: %s; PCRs 0-7 capped with error "
+			       "separators, no measurements this boot\n",
+			       why);
+	else
+		printf_console("TPM: %s; capping PCRs 0-7 failed at PCR %u\n",
+			       why, pcr);
 }
 
 int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 			const struct tcglog_digest *d, u32 n, const void *event,
 			u32 event_len)
 {
+	if (c->active && c->capped)
+		return TCG_E_CAPPED;
 	if (!c->active || !tpm_usable(c->tpm))
 		return TCG_E_INACTIVE;
-	if (c->capped)
-		return TCG_E_CAPPED;
 	if (!tcglog_room(&c->log, event_len)) {
 		tcg_cap(c, "event log full");
 		return TCG_E_LOG_FULL;
@@ -170,7 +157,7 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 	int rc = extend(c, pcr, d, n);
 	if (rc) {
 		dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", pcr, rc);
-		note_extend_error(c, rc);
+		tpm_set_failed(c->tpm, "PCR extend", rc);
 		tcg_cap(c, "PCR extend failed");
 		return TCG_E_EXTEND;
 	}

@@ -2,6 +2,7 @@
 // response is length- and tag-checked by tpm_transmit and parsed with the
 // bounds-checked reader, so a lying TPM yields an error, not a wild read.
 #include "tcgbios/tpm_cmd.h"
+#include "hw/clock.h"
 #include "hw/tpm_drivers.h"
 #include "lib/string.h"
 #include "output.h"
@@ -263,20 +264,73 @@ static bool is_v12(const struct tpm_dev *dev)
 	return dev && dev->version == TPM_VER_12;
 }
 
+// Warnings that ask the caller to send the same command again: TPM 2.0
+// Library Part 2, TPM_RC "warning" codes (RETRY, YIELDED, TESTING), and
+// TPM 1.2 Main Part 2, 16 (TPM_RETRY, TPM_DOING_SELFTEST,
+// TPM_NEEDS_SELFTEST, the last after a ContinueSelfTest).
+static bool retryable(const struct tpm_dev *dev, int rc)
+{
+	if (dev->version == TPM_VER_20)
+		return rc == TPM2_RC_RETRY || rc == TPM2_RC_YIELDED ||
+		       rc == TPM2_RC_TESTING;
+	return rc == TPM_RETRY || rc == TPM_DOING_SELFTEST ||
+	       rc == TPM_NEEDS_SELFTEST;
+}
+
+// TPM_ContinueSelfTest in its own small buffer: cmdbuf holds the command
+// that is waiting for it.
+static void continue_selftest(struct tpm_dev *dev)
+{
+	u8 buf[TPM_HEADER_SIZE];
+	struct tpm_writer w;
+	tw_init(&w, buf, sizeof(buf));
+	tw_header(&w, TPM_TAG_RQU_COMMAND, TPM_ORD_ContinueSelfTest);
+	u32 rlen;
+	if (tw_finish(&w) > 0)
+		tpm_transmit(dev, buf, sizeof(buf), buf, sizeof(buf), &rlen,
+			     TPM_DUR_LONG);
+}
+
 // Finish the command in `w` (built in cmdbuf), run it, and on success point
-// `r` (if given) at the response body after the header.
+// `r` (if given) at the response body after the header. The response goes
+// to rspbuf so that the command is still there to be sent again.
 static int run(struct tpm_dev *dev, struct tpm_writer *w, struct tpm_reader *r)
 {
+	static u8 rspbuf[TPM_CMD_BUF];
 	int len = tw_finish(w);
 	if (len < 0)
 		return len;
 	u16 tag = get_be16(w->buf);
 	u32 code = get_be32(w->buf + 6);
 	u32 rlen;
-	int rc = tpm_transmit(dev, w->buf, (u32)len, cmdbuf, sizeof(cmdbuf),
-			      &rlen, tpm_cmd_duration(tag, code));
+	u32 delay = TPM_RETRY_FIRST_US;
+	int rc;
+	for (;;) {
+		rc = tpm_transmit(dev, w->buf, (u32)len, rspbuf, sizeof(rspbuf),
+				  &rlen, tpm_cmd_duration(tag, code));
+		// SelfTest's TESTING means the tests run in the background
+		// (Library Part 3, TPM2_SelfTest); later commands wait for
+		// them.
+		if (!retryable(dev, rc) ||
+		    (rc == TPM2_RC_TESTING && code == TPM2_CC_SelfTest))
+			break;
+		if (dev->retry_budget_us < delay) {
+			dprint(DL_ERR,
+			       "tpm: 0x%x: still 0x%x, retry time used up\n",
+			       code, rc);
+			break;
+		}
+		dprint(DL_DETAIL, "tpm: 0x%x returned 0x%x, again in %u us\n",
+		       code, rc, delay);
+		dev->retry_budget_us -= delay;
+		udelay(delay);
+		delay = MIN(delay * 2, TPM_RETRY_MAX_US);
+		if (rc == TPM_NEEDS_SELFTEST &&
+		    code != TPM_ORD_ContinueSelfTest)
+			continue_selftest(dev);
+	}
 	if (rc == 0 && r)
-		tr_init(r, cmdbuf + TPM_HEADER_SIZE, rlen - TPM_HEADER_SIZE);
+		tr_init(r, rspbuf + TPM_HEADER_SIZE, rlen - TPM_HEADER_SIZE);
 	return rc;
 }
 
@@ -401,7 +455,12 @@ int tpm2_selftest(struct tpm_dev *dev, bool full)
 	struct tpm_writer w;
 	start(&w, TPM2_ST_NO_SESSIONS, TPM2_CC_SelfTest);
 	tw_u8(&w, full ? TPM2_YES : TPM2_NO);
-	return run(dev, &w, NULL);
+	int rc = run(dev, &w, NULL);
+	if (rc == TPM2_RC_TESTING) {
+		dprint(DL_INFO, "tpm2: self-test runs in the background\n");
+		rc = 0;
+	}
+	return rc;
 }
 
 // GetCapability; on success r is at TPMU_CAPABILITIES of `cap`.
@@ -832,6 +891,13 @@ int tpm12_pcr_read(struct tpm_dev *dev, u32 pcr, u8 out[20])
 	if (rc == 0)
 		memcpy(out, p, TPM12_SHA1_SIZE);
 	return rc;
+}
+
+// With physical presence asserted no authorization is needed (Main Part 3,
+// TPM_SetTempDeactivated); the TPM stays deactivated until TPM_Init.
+int tpm12_set_temp_deactivated(struct tpm_dev *dev)
+{
+	return v12_simple(dev, TPM_ORD_SetTempDeactivated);
 }
 
 int tpm12_reset_establishment(struct tpm_dev *dev)

@@ -160,5 +160,6 @@ int tpm12_physical_disable(struct tpm_dev *dev);
 int tpm12_physical_set_deactivated(struct tpm_dev *dev, bool state);
 int tpm12_set_owner_install(struct tpm_dev *dev, bool state);
 int tpm12_force_clear(struct tpm_dev *dev);
+int tpm12_set_temp_deactivated(struct tpm_dev *dev);
 
 #endif

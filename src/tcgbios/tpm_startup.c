@@ -3,34 +3,105 @@
 #include "tcgbios/tpm_startup.h"
 #include "hw/tpm_drivers.h"
 #include "lib/string.h"
+#include "crypto/hash.h"
 #include "output.h"
 #include "std/tpm.h"
 #include "tcgbios/tpm_cmd.h"
 
 struct tpm_state g_tpm;
 
+const u8 tpm_error_separator[4] = {1, 0, 0, 0};
+
+// Errors that mean nothing answered within the bound. Such a TPM gets no
+// further command: each would cost another timeout.
+static bool no_answer(int err)
+{
+	switch (err) {
+	case TPM_E_NODEV:
+	case TPM_E_LOCALITY:
+	case TPM_E_NOT_READY:
+	case TPM_E_BURST:
+	case TPM_E_STS_VALID:
+	case TPM_E_TIMEOUT:
+	case TPM_E_CRB_ERROR:
+	case TPM_E_CANCEL:
+	case TPM_E_DISABLED:
+	case TPM_E_IFACE:
+	case TPM_E_CRB_BUFFER:
+		return true;
+	}
+	return false;
+}
+
 int tpm_set_failed(struct tpm_state *s, const char *what, int err)
 {
 	if (!err)
 		err = TPM_E_DISABLED;
+	bool dead = no_answer(err);
+	const char *then = dead ? "the TPM is abandoned for this boot"
+				: "measurements are off for this boot";
 	if (err > 0) {
 		dprint(DL_ERR, "tpm: %s failed: TPM error 0x%x\n", what, err);
-		printf_console("TPM: %s failed (TPM error 0x%x); TPM disabled "
-			       "for this boot\n",
-			       what, err);
+		printf_console("TPM: %s failed (TPM error 0x%x); %s\n", what,
+			       err, then);
 	} else {
 		dprint(DL_ERR, "tpm: %s failed: %s (%d)\n", what,
 		       tpm_cmd_strerror(err), err);
-		printf_console("TPM: %s failed (%s); TPM disabled for this "
-			       "boot\n",
-			       what, tpm_cmd_strerror(err));
+		printf_console("TPM: %s failed (%s); %s\n", what,
+			       tpm_cmd_strerror(err), then);
 	}
 	if (!s->error)
 		s->error = err;
 	s->failed = true;
 	s->usable = false;
-	s->dev.failed = true; // the driver now refuses every command
+	if (dead) {
+		s->dead = true;
+		s->dev.failed = true; // the driver now refuses every command
+	}
 	return err;
+}
+
+static int cap_once(struct tpm_state *s, u32 pcr)
+{
+	if (s->version == TPM_VER_12) {
+		u8 digest[SHA1_SIZE];
+		sha1(tpm_error_separator, sizeof(tpm_error_separator), digest);
+		return tpm12_extend(&s->dev, pcr, digest, NULL);
+	}
+	return tpm2_pcr_event(&s->dev, pcr, tpm_error_separator,
+			      sizeof(tpm_error_separator));
+}
+
+int tpm_cap_pcr(struct tpm_state *s, u32 pcr)
+{
+	if (s->dead)
+		return TPM_E_DISABLED;
+	bool v20 = s->version == TPM_VER_20;
+	int rc = cap_once(s, pcr);
+	// Never started (its Startup failed): start it now, or the OS would
+	// start it itself and find every PCR at its reset value.
+	if (rc == (v20 ? TPM2_RC_INITIALIZE : TPM_INVALID_POSTINIT)) {
+		int src = v20 ? tpm2_startup(&s->dev, TPM2_SU_CLEAR)
+			      : tpm12_startup(&s->dev, TPM_ST_CLEAR);
+		dprint(DL_ERR,
+		       "tpm: not started; Startup(CLEAR) for the cap: "
+		       "0x%x\n",
+		       src);
+		if (src == 0)
+			rc = cap_once(s, pcr);
+	}
+	if (rc)
+		tpm_set_failed(s, "capping PCRs", rc);
+	return rc;
+}
+
+u32 tpm_cap_pcrs(struct tpm_state *s)
+{
+	u32 pcr = 0;
+	while (pcr < 8 && tpm_cap_pcr(s, pcr) == 0)
+		pcr++;
+	s->capped = pcr == 8;
+	return pcr;
 }
 
 // Measurements off, but commands still allowed (menu, hand-off lock).
@@ -67,12 +138,10 @@ static int setup20(struct tpm_state *s)
 	if (!s->banks.count)
 		return not_usable(s, "no active PCR bank", TPM_E_BANKS);
 	for (u32 i = 0; i < s->banks.count; i++)
-		// A bank we cannot hash stays forgeable by the OS.
+		// A bank we cannot hash stays forgeable by the OS: the TPM
+		// is treated as failed, so it is capped and closed.
 		if (!s->banks.b[i].digest_size)
-			return not_usable(s,
-					  "active PCR bank with unknown "
-					  "hash algorithm",
-					  TPM_E_BANKS);
+			return tpm_set_failed(s, "PCR bank check", TPM_E_BANKS);
 	s->usable = true;
 	return 0;
 }
@@ -218,6 +287,11 @@ static int lock20(struct tpm_state *s)
 
 static int lock12(struct tpm_state *s)
 {
+	// The lock is a software PP command: it needs
+	// physicalPresenceCMDEnable, which start-up sets only once it got that
+	// far.
+	if (!s->pp_asserted)
+		tpm12_physical_presence(&s->dev, TPM_PP_CMD_ENABLE);
 	int rc =
 	    tpm12_physical_presence(&s->dev, TPM_PP_NOTPRESENT | TPM_PP_LOCK);
 	if (rc > 0) {
@@ -233,18 +307,91 @@ static int lock12(struct tpm_state *s)
 	return 0;
 }
 
+// TPM 2.0 whose PCRs 0-7 are not capped: with the platform auth still
+// empty, turn the owner and endorsement hierarchies off (Library Part 3,
+// TPM2_HierarchyControl), so the OS can neither unseal nor attest with keys
+// that a verifier trusts. Every TPM reset turns them on again.
+static int close_hierarchies20(struct tpm_state *s)
+{
+	int rc = tpm2_hierarchy_control(&s->dev, TPM2_RH_PLATFORM, NULL, 0,
+					TPM2_RH_OWNER, false);
+	if (rc == 0)
+		rc = tpm2_hierarchy_control(&s->dev, TPM2_RH_PLATFORM, NULL, 0,
+					    TPM2_RH_ENDORSEMENT, false);
+	return rc;
+}
+
+// TPM 1.2 whose PCRs 0-7 are not capped: deactivate it until the next
+// TPM_Init (Main Part 3, TPM_SetTempDeactivated), under physical presence.
+static int deactivate12(struct tpm_state *s)
+{
+	struct tpm_dev *d = &s->dev;
+	if (!s->pp_asserted) {
+		tpm12_physical_presence(d, TPM_PP_CMD_ENABLE);
+		if (tpm12_physical_presence(d, TPM_PP_PRESENT) == 0)
+			s->pp_asserted = true;
+	}
+	return tpm12_set_temp_deactivated(d);
+}
+
+// The console line for a failed TPM: what the OS gets.
+static void report_handoff(const struct tpm_state *s, bool open_pcrs,
+			   int close_rc)
+{
+	bool v20 = s->version == TPM_VER_20;
+	const char *lock =
+	    v20 ? "its platform hierarchy locked" : "physical presence locked";
+	if (!s->locked) {
+		printf_console("TPM: could not close the TPM (%s failed); "
+			       "its PCRs prove nothing about this boot\n",
+			       v20 ? "the platform hierarchy lock"
+				   : "the physical presence lock");
+	} else if (!open_pcrs) {
+		printf_console("TPM: the OS gets the TPM with PCRs 0-7 capped "
+			       "and %s\n",
+			       lock);
+	} else if (close_rc == 0) {
+		printf_console("TPM: PCRs 0-7 not capped; %s, %s: the OS "
+			       "cannot use the TPM until the next reset\n",
+			       v20 ? "owner and endorsement hierarchies "
+				     "disabled"
+				   : "TPM deactivated",
+			       lock);
+	} else {
+		printf_console("TPM: PCRs 0-7 not capped and the TPM not "
+			       "%s (error 0x%x); %s, but do not trust its "
+			       "PCRs in this boot\n",
+			       v20 ? "closed" : "deactivated", close_rc, lock);
+	}
+}
+
 int tpm_prepare_boot(struct tpm_state *s)
 {
 	if (!s->present)
 		return TPM_E_NODEV;
-	if (s->failed)
+	if (s->dead) {
+		if (!s->locked)
+			printf_console("TPM: the TPM does not answer; if the "
+				       "OS finds it, its PCRs prove nothing "
+				       "about this boot\n");
+		s->locked = true; // said once
 		return TPM_E_DISABLED;
+	}
 	if (s->locked)
 		return 0;
+	bool failed = s->failed;
+	bool open_pcrs = failed && !s->capped;
+	int close_rc = 0;
+	if (open_pcrs)
+		close_rc = s->version == TPM_VER_20 ? close_hierarchies20(s)
+						    : deactivate12(s);
 	int rc = s->version == TPM_VER_20 ? lock20(s) : lock12(s);
+	if (rc == 0)
+		s->locked = true;
+	if (failed || rc)
+		report_handoff(s, open_pcrs, close_rc);
 	if (rc)
 		return rc;
-	s->locked = true;
 	tpm_drv_release_locality(&s->dev);
 	dprint(DL_INFO, "tpm: locked for the OS after %u round-trips\n",
 	       s->dev.transfers);
@@ -256,6 +403,7 @@ int tpm_resume(struct tpm_state *s, u32 base)
 	// RAM may have been lost with the rest of POST state: probe afresh,
 	// keep what start-up learnt (banks, flags) if it is there.
 	s->failed = false;
+	s->dead = false;
 	s->locked = false;
 	int rc = probe(s, base);
 	if (rc)

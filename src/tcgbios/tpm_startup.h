@@ -11,9 +11,13 @@
 struct tpm_state {
 	struct tpm_dev dev; // dev.transfers counts round-trips
 	bool present;	    // a TPM answered the probe
-	bool failed;	    // a command/transport failure: no more commands
-	bool usable;	    // started and fit for measurements
+	// A command failed: no measurements this boot, and the TPM is closed
+	// before the OS (docs/tpm.md, failure policy).
+	bool failed;
+	bool dead;   // no answer within the bound: no more commands at all
+	bool usable; // started and fit for measurements
 	bool locked; // tpm_prepare_boot done (PP locked / platform hierarchy)
+	bool capped; // PCRs 0-7 took the error separator
 	u8 version;  // enum tpm_version
 	int error;   // first failure (TPM_E_* or a TPM response code)
 	// TPM 2.0: every implemented bank, and the active ones to extend.
@@ -35,13 +39,27 @@ extern struct tpm_state g_tpm;
 // TPM_E_NODEV when there is no TPM, another code otherwise.
 int tpm_setup(struct tpm_state *s, u32 base);
 // Before the OS: TPM 2.0 gets a random platform auth (platform hierarchy
-// unusable to the OS), TPM 1.2 gets physical presence locked. Then the
-// locality is released. Idempotent.
+// unusable to the OS), TPM 1.2 gets physical presence locked. A failed TPM
+// whose PCRs could not be capped also gets its owner and endorsement
+// hierarchies disabled (2.0) or is deactivated until reset (1.2). Then the
+// locality is released, and for a failed TPM the console says what the OS
+// gets. Idempotent.
 int tpm_prepare_boot(struct tpm_state *s);
 // S3 resume: Startup(STATE). Returns 0, TPM_RESUME_RESTARTED or an error.
 int tpm_resume(struct tpm_state *s, u32 base);
-// Mark the TPM unusable for this boot with a console message.
+// Mark the TPM unusable for measurements for this boot, with a console
+// message. A TPM that did not answer at all is also abandoned (no further
+// command is sent); one that answered, even with garbage, still gets the
+// cap and the hand-off lock.
 int tpm_set_failed(struct tpm_state *s, const char *what, int err);
+// Extend the error separator (PFP "EV_SEPARATOR", value 00000001h) into
+// `pcr` in every active bank: TPM 2.0 hashes it itself (PCR_Event), so this
+// works for banks the firmware cannot hash. Returns 0 or the error.
+int tpm_cap_pcr(struct tpm_state *s, u32 pcr);
+extern const u8 tpm_error_separator[4];
+// tpm_cap_pcr() for PCRs 0-7, stopping at the first failure; sets `capped`
+// when all eight took it. Returns how many did.
+u32 tpm_cap_pcrs(struct tpm_state *s);
 
 static inline bool tpm_usable(const struct tpm_state *s)
 {

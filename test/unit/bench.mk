@@ -4,5 +4,6 @@
 # tpm.mk, which is included after this file: hence `=`, not `:=`.
 UNIT_TESTS += tpm_roundtrips
 tpm_roundtrips_SRCS = test/unit/tpm_roundtrips.c src/tcgbios/tpm_startup.c \
+	$(CRYPTO_SRCS) \
 	src/tcgbios/tpm_cmd.c $(TPM_FAKE)
 tpm_roundtrips_LIBS = $(TPM_LIBS)

@@ -47,6 +47,9 @@ static struct {
 	bool crb_idle, crb_start, crb_cmd_ready_pending, crb_error;
 	u32 crb_cancel;
 	u8 crb_buf[CRB_BUF_SIZE];
+	// per-command faults (fake_tpm_fail_command, fake_tpm_garble_command)
+	u32 fail_code, fail_rc, fail_times;
+	u32 garble_code, garble_times;
 	// stats
 	u32 commands, cancels;
 	int last_loc;
@@ -246,6 +249,19 @@ void fake_tpm_set_fault(enum fake_fault flt)
 {
 	f.fault = flt;
 }
+void fake_tpm_fail_command(u32 code, u32 rc, u32 times)
+{
+	f.fail_code = code;
+	f.fail_rc = rc;
+	f.fail_times = times;
+}
+
+void fake_tpm_garble_command(u32 code, u32 times)
+{
+	f.garble_code = code;
+	f.garble_times = times;
+}
+
 void fake_tpm_set_burst(u16 burst)
 {
 	f.burst = burst;
@@ -298,7 +314,25 @@ static void execute(const u8 *cmd, u32 len)
 {
 	f.commands++;
 	f.last_loc = f.active;
-	f.rsp_len = fake_tpm_engine(cmd, len, f.rsp, RSP_MAX, f.active);
+	u32 code = len >= 10 ? get_be32(cmd + 6) : 0;
+	if (f.fail_times && code == f.fail_code) {
+		f.fail_times--;
+		bool v20 = len >= 2 && get_be16(cmd) >= 0x8000;
+		put_be16(f.rsp, v20 ? 0x8001 : 0x00C4);
+		put_be32(f.rsp + 2, 10);
+		put_be32(f.rsp + 6, f.fail_rc);
+		f.rsp_len = 10;
+	} else {
+		f.rsp_len = fake_tpm_engine(cmd, len, f.rsp, RSP_MAX, f.active);
+	}
+	if (f.garble_times && code == f.garble_code && f.rsp_len >= 10) {
+		// A well-framed success whose body ends too early to parse.
+		f.garble_times--;
+		put_be32(f.rsp + 6, 0);
+		memset(f.rsp + 10, 0xFF, 3);
+		f.rsp_len = 13;
+		put_be32(f.rsp + 2, f.rsp_len);
+	}
 	switch (f.fault) {
 	case FAULT_GARBAGE:
 		f.rsp_len = 32;

@@ -35,6 +35,12 @@ void fake_tpm_reset(void);
 void fake_tpm_fini(void);
 
 void fake_tpm_set_fault(enum fake_fault f);
+// Answer the next `times` commands with code `code` with the 10-byte error
+// response `rc`, without running them.
+void fake_tpm_fail_command(u32 code, u32 rc, u32 times);
+// Run the next `times` commands `code`, then answer with a well-framed
+// success whose body is 3 bytes of 0xFF (too short for any reply).
+void fake_tpm_garble_command(u32 code, u32 times);
 void fake_tpm_set_burst(u16 burst); // TIS burstCount maximum (default 64)
 void fake_tpm_set_crb_localities(bool all); // CRB CapLocality (default 0)
 void fake_tpm_set_tis_ifver(int ifver);	    // TIS INTF_CAPABILITY version

@@ -12,6 +12,12 @@
 bool host_output_quiet;
 static char last_dprint[512];
 static u32 console_lines;
+static char last_console[512];
+
+const char *host_last_console(void)
+{
+	return last_console;
+}
 
 const char *host_last_dprint(void)
 {
@@ -42,6 +48,10 @@ void dprint(int level, const char *fmt, ...)
 void printf_console(const char *fmt, ...)
 {
 	console_lines++;
+	va_list keep;
+	va_start(keep, fmt);
+	vsnprintf(last_console, sizeof(last_console), fmt, keep);
+	va_end(keep);
 #ifndef HOST_QUIET
 	if (host_output_quiet && !verbose())
 		return;

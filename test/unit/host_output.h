@@ -7,5 +7,6 @@
 extern bool host_output_quiet; // no console lines on stderr
 const char *host_last_dprint(void);
 u32 host_console_lines(void);
+const char *host_last_console(void); // the last console line
 
 #endif

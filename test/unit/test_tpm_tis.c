@@ -51,15 +51,35 @@ static void test_probe_tpm12(void **state)
 	fake_tpm_set_intf_id(0);
 	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
 	assert_int_equal(dev.version, TPM_VER_12);
-	// Unknown interface version: only a PTP FIFO id makes it TPM 2.0.
-	fake_tpm_set_tis_ifver(5);
+	// TPM_STS.tpmFamily says 1.2 whatever the interface version.
+	fake_tpm_set_tis_ifver(TIS_CAP_IFVER_PTP20);
 	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
-	assert_int_equal(dev.version, TPM_VER_20);
-	fake_tpm_set_intf_id(0xFFFFFFFF);
-	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_E_IFACE);
+	assert_int_equal(dev.version, TPM_VER_12);
 	// Neither TIS nor CRB.
 	fake_tpm_set_intf_id(0x00000007);
 	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_E_IFACE);
+}
+
+// A TPM 2.0 behind a TIS 1.3 interface (interface version "TIS 1.3", which
+// also serves TPM 1.2): TPM_STS.tpmFamily says 2.0, so it is driven as 2.0.
+static void test_probe_tpm20_behind_tis13(void **state)
+{
+	(void)state;
+	struct tpm_dev dev;
+	fake_tpm_set_tis_ifver(TIS_CAP_IFVER_TIS13);
+	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
+	assert_int_equal(dev.version, TPM_VER_20);
+	assert_int_equal(dev.timeout_c, 200000); // PTP defaults, not 1.2's
+	// An unknown interface version with a 2.0 family: 2.0 as well.
+	fake_tpm_set_tis_ifver(5);
+	assert_int_equal(tpm_drv_probe(&dev, TPM_MMIO_BASE), TPM_OK);
+	assert_int_equal(dev.version, TPM_VER_20);
+	u8 rsp[64];
+	u32 len;
+	assert_int_equal(raw_xfer(&dev, T2_STARTUP, sizeof(T2_STARTUP), rsp,
+				  sizeof(rsp), &len),
+			 TPM_OK);
+	assert_int_equal(rsp_code(rsp), 0);
 }
 
 static void test_no_device(void **state)
@@ -334,6 +354,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_probe_tpm20, fake_setup_tis20),
 	    cmocka_unit_test_setup(test_probe_tpm12, fake_setup_tis12),
+	    cmocka_unit_test_setup(test_probe_tpm20_behind_tis13,
+				   fake_setup_tis20),
 	    cmocka_unit_test_setup(test_no_device, fake_setup_tis20),
 	    cmocka_unit_test_setup(test_tpm12_transfers, fake_setup_tis12),
 	    cmocka_unit_test_setup(test_burst_64, fake_setup_tis20),

@@ -14,8 +14,16 @@ test_tpm_cmd_SRCS := test/unit/test_tpm_cmd.c src/tcgbios/tpm_cmd.c $(TPM_FAKE)
 test_tpm_cmd_LIBS := $(TPM_LIBS)
 UNIT_TESTS += test_tpm_startup
 test_tpm_startup_SRCS := test/unit/test_tpm_startup.c \
-	src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c $(TPM_FAKE)
+	src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c $(CRYPTO_SRCS) \
+	$(TPM_FAKE)
 test_tpm_startup_LIBS := $(TPM_LIBS)
+
+# The failure -> action table of docs/tpm.md.
+UNIT_TESTS += test_tpm_failclosed
+test_tpm_failclosed_SRCS := test/unit/test_tpm_failclosed.c \
+	src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c $(CRYPTO_SRCS) \
+	$(TPM_FAKE)
+test_tpm_failclosed_LIBS := $(TPM_LIBS)
 
 # The extend-then-log invariant against libtpms (log replay == TPM PCRs).
 UNIT_TESTS += test_tcg_measure
