@@ -497,6 +497,148 @@ class Swtpm:
         return None
 
 
+class FaultyTpm(Swtpm):
+    """A swtpm behind a relay that speaks swtpm's control protocol to QEMU
+    (QEMU's backends/tpm/tpm_ioctl.h) and forwards everything to a real
+    swtpm, except for one chosen fault on the data channel.
+
+    The control channel is relayed byte for byte; CMD_SET_DATAFD, which
+    carries QEMU's end of the data socketpair as SCM_RIGHTS, is answered by
+    handing swtpm the relay's own socketpair, so the relay sits between
+    QEMU and swtpm on the data channel too.  TPM commands are framed by the
+    header's size field.
+
+    fault: (command code, n, action, arg) -- the n-th command (1-based)
+    with that code gets the action:
+      "rc":      not forwarded; answered with a 10-byte error response arg;
+      "garble":  forwarded; the answer replaced by a well-framed success
+                 whose body (arg bytes of 0xFF) parses as nothing.
+    self.injected lists (code, action) of every fault that was applied."""
+
+    CMD_SET_DATAFD = 16
+
+    def __init__(self, workdir, fault, **kw):
+        super().__init__(workdir, **kw)
+        self.fault = fault
+        self.injected = []
+        self.proxy_sock = os.path.join(workdir, "tpmproxy.sock")
+        self._listener = None
+        self._seen = {}
+
+    def start(self):
+        super().start()
+        if os.path.exists(self.proxy_sock):
+            os.unlink(self.proxy_sock)
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.proxy_sock)
+        self._listener.listen(1)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def qemu_args(self, iface):
+        args = super().qemu_args(iface)
+        return [a.replace("path=" + self.sock, "path=" + self.proxy_sock) for a in args]
+
+    def stop(self):
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        super().stop()
+
+    def _serve(self):
+        try:
+            qemu, _ = self._listener.accept()
+        except OSError:
+            return
+        tpm = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        tpm.connect(self.sock)
+        threading.Thread(target=self._pump, args=(tpm, qemu), daemon=True).start()
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(qemu, 4096, 4)
+            except OSError:
+                break
+            if not data:
+                break
+            if fds and len(data) >= 4 and struct.unpack(">I", data[:4])[0] == self.CMD_SET_DATAFD:
+                mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                socket.send_fds(tpm, [data], [theirs.fileno()])
+                theirs.close()
+                qdata = socket.socket(fileno=fds[0])
+                threading.Thread(target=self._data, args=(qdata, mine), daemon=True).start()
+                continue
+            for fd in fds:
+                os.close(fd)
+            tpm.sendall(data)
+        tpm.close()
+        qemu.close()
+
+    @staticmethod
+    def _pump(src, dst):
+        while True:
+            try:
+                data = src.recv(4096)
+            except OSError:
+                break
+            if not data:
+                break
+            try:
+                dst.sendall(data)
+            except OSError:
+                break
+
+    @staticmethod
+    def _frame(sock):
+        def exactly(n):
+            buf = b""
+            while len(buf) < n:
+                chunk = sock.recv(n - len(buf))
+                if not chunk:
+                    return None
+                buf += chunk
+            return buf
+        head = exactly(10)
+        if head is None:
+            return None
+        rest = exactly(max(struct.unpack(">I", head[2:6])[0] - 10, 0))
+        return None if rest is None else head + rest
+
+    def _data(self, qemu, tpm):
+        code_want, nth, action, arg = self.fault
+        while True:
+            try:
+                cmd = self._frame(qemu)
+            except OSError:
+                break
+            if cmd is None:
+                break
+            code = struct.unpack(">I", cmd[6:10])[0]
+            self._seen[code] = self._seen.get(code, 0) + 1
+            hit = code == code_want and self._seen[code] == nth
+            v20 = struct.unpack(">H", cmd[:2])[0] >= 0x8000
+            if hit and action == "rc":
+                self.injected.append((code, action))
+                rsp = struct.pack(">HII", 0x8001 if v20 else 0xC4, 10, arg)
+            else:
+                try:
+                    tpm.sendall(cmd)
+                    rsp = self._frame(tpm)
+                except OSError:
+                    rsp = None
+                if rsp is None:
+                    break
+                if hit and action == "garble":
+                    self.injected.append((code, action))
+                    body = b"\xff" * arg
+                    rsp = struct.pack(">HII", struct.unpack(">H", rsp[:2])[0],
+                                      10 + len(body), 0) + body
+            try:
+                qemu.sendall(rsp)
+            except OSError:
+                break
+        qemu.close()
+        tpm.close()
+
+
 def parse_swtpm_log(text):
     """Parse a level-20 swtpm log into a list of events:
     ("ctrl", code) for control-channel commands (2 = INIT, i.e. reset),

@@ -627,6 +627,83 @@ for _w, _m, _i, _v in (("before-startup", "pc", "tis", 2), ("after-extend", "q35
         lambda ctx, w=_w, m=_m, i=_i, v=_v: _fault(ctx, w, m, i, v))
 
 
+# --------------------------------------------------------------------------
+# g. Fail closed: a TPM that answers but that the firmware will not measure
+#    into reaches the OS with PCRs 0-7 capped and its platform controls
+#    locked (docs/tpm.md, failure policy).  The fault comes from FaultyTpm,
+#    a relay in front of a real swtpm.
+# --------------------------------------------------------------------------
+
+def _cap_only(bank):
+    """A PCR that took the error separator and nothing else."""
+    n = len(_hash(bank, b""))
+    return _hash(bank, b"\0" * n + _hash(bank, ERROR_SEP))
+
+
+def _failclosed(ctx, machine, iface, version, fault, expect):
+    tpm = mbtest.FaultyTpm(ctx.workdir, fault, version=version)
+    tpm.setup()
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, extra_append="mbt.boot=direct mbt.tpmcheck=1")
+    rep = _check_report(ctx, r)
+    code, nth, action, arg = fault
+    ctx.check(tpm.injected == [(code, action)], "the relay injected %s into command %#x #%d "
+              "(%s)" % (action, code, nth, tpm.injected))
+    if not rep.complete:
+        ctx.note(r.tail(30))
+        return
+    if expect == "normal":
+        # A warning the firmware retries past: a fully measured boot.
+        check_measured_boot(ctx, r, tpm, rep)
+        check_handoff_lock(ctx, rep, version)
+        return
+    said = [l for l in r.serial.splitlines()
+            if "the OS gets the TPM with PCRs 0-7 capped" in l]
+    ctx.check(said, "console says what the OS gets (%s)" % (said[0].strip() if said
+                                                           else "no such line"))
+    check_handoff_lock(ctx, rep, version)
+    if expect == "capped-log":
+        check_measured_boot(ctx, r, tpm, rep, capped="PCR extend failed")
+        return
+    # Start-up failed: nothing measured, every PCR 0-7 holds the cap only.
+    pcrs = rep.pcrs()
+    ctx.check(pcrs, "guest reported PCR values (%s)" % sorted(pcrs))
+    for bank in sorted(pcrs):
+        bad = [i for i in range(8) if pcrs[bank].get(i) != _cap_only(bank)]
+        ctx.check(not bad, "%s PCRs 0-7 = extend(0, H(01 00 00 00)) (not on %s)" % (bank, bad))
+    try:
+        log = rep.event_log()
+    except mbtest.HarnessError:
+        log = None
+    if log:
+        # Whatever log Linux exposes must not replay to these PCRs falsely.
+        try:
+            _, events, algs = mbtest.parse_event_log(log)
+            replayed = mbtest.replay(events, algs)
+        except ValueError:
+            replayed = {}
+        false = [b for b in replayed if b in pcrs and
+                 all(replayed[b][i] == pcrs[b].get(i) for i in range(8))
+                 and len(events) > 1]
+        ctx.check(not false, "no exposed log replays to the capped PCRs (%s)" % false)
+    ctx.note("guest log: %s" % ("%d bytes" % len(log) if log else "none"))
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+TPM2_CC_SELFTEST, TPM2_CC_GETCAP, TPM12_ORD_SELFTESTFULL = 0x143, 0x17A, 0x50
+for _name, _m, _i, _v, _fault, _expect in (
+        ("selftest-error", "q35", "tis", 2, (TPM2_CC_SELFTEST, 1, "rc", 0x101), "capped"),
+        ("selftest-testing", "q35", "crb", 2, (TPM2_CC_SELFTEST, 1, "rc", 0x90A), "normal"),
+        ("getcap-garbage", "pc", "tis", 2, (TPM2_CC_GETCAP, 1, "garble", 3), "capped"),
+        ("extend-error", "q35", "crb", 2, (TPM2_CC_PCR_EXTEND, 3, "rc", 0x101), "capped-log"),
+        ("selftest-error", "pc", "tis", 1, (TPM12_ORD_SELFTESTFULL, 1, "rc", 9), "capped"),
+        ("extend-error", "pc", "tis", 1, (TPM12_ORD_EXTEND, 3, "rc", 9), "capped-log")):
+    test("failclosed-%s-%s-%s-tpm%s" % (_name, _m, _i, "2" if _v == 2 else "12"),
+         ["tpm", "failclosed"])(
+        lambda ctx, m=_m, i=_i, v=_v, f=_fault, e=_expect: _failclosed(ctx, m, i, v, f, e))
+
+
 def _reboot(ctx, machine, iface, version):
     """A machine reset after a complete measured boot: QEMU resets the TPM,
     the firmware starts it again from a clean state, and the second boot
