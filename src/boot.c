@@ -158,7 +158,7 @@ static void boot_menu(void)
 static void boot_bev(struct boot_entry *e)
 {
 	printf_console("Booting from %s...\n", e->desc);
-	tcg_measure_boot_action("Booting BEV Device", e->desc);
+	tcg_measure_boot_bev(e->desc, e->loc.rom_name);
 	struct bregs r = {0};
 	r.cs = e->seg;
 	r.ip = e->off;
@@ -179,8 +179,8 @@ static void boot_drive(struct boot_entry *e)
 	struct drive *d = e->drive;
 	u8 *mbr = phys_ptr(MBR_ADDR);
 	printf_console("Booting from Hard Disk (%s)...\n", e->desc);
-	tcg_measure_boot_action("Booting BCV Device 80h, HDD", e->desc);
 	drive_make_first(d);
+	tcg_measure_boot_bcv(d->number);
 	int rc = drive_read(d, 0, 1, mbr);
 	if (rc) {
 		printf_console("Boot failed: could not read the boot sector "

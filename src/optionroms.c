@@ -209,6 +209,8 @@ static bool run_fw_cfg_roms(const char *prefix)
 
 void vga_setup(void)
 {
+	// The VGA ROM is the first option ROM: the scan starts here.
+	tcg_measure_rom_scan_start();
 	pnp_check_init();
 	bool done = false;
 	for_each_pci_device(d) if (d->class == PCI_CLASS_DISPLAY_VGA && !done)
@@ -223,10 +225,8 @@ void vga_setup(void)
 
 void optionroms_setup(void)
 {
-	tcg_measure_rom_scan_start();
 	for_each_pci_device(d) if (d->class != PCI_CLASS_DISPLAY_VGA)
 	    run_pci_rom(d);
-	tcg_measure_kernel_boot();
 	run_fw_cfg_roms("genroms/");
 }
 

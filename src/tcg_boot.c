@@ -86,34 +86,64 @@ static void measure_image(void)
 		    sizeof(ev) - 1);
 }
 
-static void measure_tagged(u32 pcr, u32 tag, const void *data, u32 len,
-			   const char *desc)
+// EV_EVENT_TAG: the event data is the tagged event, and the PCR takes the
+// hash of that event data, as for every event whose data is the measured
+// object itself (Conventional BIOS spec 1.21, 11.3.1 "Event Types",
+// EV_EVENT_TAG, and the TCG_PCClientTaggedEventStruct it carries).
+static void measure_tagged(u32 pcr, u32 tag, const void *data, u32 len)
 {
-	u8 buf[sizeof(struct tcg_tagged_event) + 48];
-	struct tcg_tagged_event *ev = (void *)buf;
-	u32 dlen = MIN((u32)strlen(desc), 48u);
-	ev->event_id = tag;
-	ev->event_data_size = dlen;
-	memcpy(ev->event_data, desc, dlen);
-	tcg_measure(&g_tcg, pcr, EV_EVENT_TAG, data, len, buf,
-		    sizeof(*ev) + dlen);
+	u8 *ev = malloc_tmp(sizeof(struct tcg_tagged_event) + len, 4);
+	if (!ev) {
+		tcg_cap(&g_tcg, "no memory to measure a tagged event");
+		return;
+	}
+	struct tcg_tagged_event *t = (void *)ev;
+	t->event_id = tag;
+	t->event_data_size = len;
+	memcpy(t->event_data, data, len);
+	u32 n = sizeof(*t) + len;
+	tcg_measure(&g_tcg, pcr, EV_EVENT_TAG, ev, n, ev, n);
+}
+
+// QEMU blobs that change at every start of the same VM: measuring them
+// would make PCR 1 unpredictable (PFP "PCR[1]": platform-unique data
+// SHOULD NOT be measured). etc/vmgenid_guid is the VM generation id
+// (-device vmgenid, guid=auto by default); etc/tpm/log is the empty log.
+static bool per_start_blob(const char *name)
+{
+	return !strcmp(name, "etc/tpm/log") ||
+	       !strcmp(name, "etc/vmgenid_guid");
 }
 
 static void measure_platform_config(void)
 {
 	u32 len;
 	const void *smbios = smbios_table(&len);
-	if (smbios)
-		measure_tagged(PCR_CONFIG, TCG_TAG_SMBIOS, smbios, len,
-			       "SMBIOS");
-	// Every blob QEMU's table-loader placed, except the (empty) log.
+	if (smbios) {
+		// A copy without the UUID, serial numbers and asset tags.
+		u8 *copy = malloc_tmp(len, 4);
+		if (!copy) {
+			tcg_cap(&g_tcg, "no memory to measure SMBIOS");
+			return;
+		}
+		memcpy(copy, smbios, len);
+		smbios_mask_platform_unique(copy, len);
+		measure_tagged(PCR_CONFIG, TCG_TAG_SMBIOS, copy, len);
+	}
+	// Every blob QEMU's table-loader placed, as installed.
 	for (int i = 0; i < acpi_loaded.count; i++) {
 		const struct loader_file *f = &acpi_loaded.files[i];
-		if (!strcmp(f->name, "etc/tpm/log"))
+		if (per_start_blob(f->name))
 			continue;
 		tcg_measure(&g_tcg, PCR_CONFIG, EV_PLATFORM_CONFIG_FLAGS,
 			    f->data, f->size, f->name, strlen(f->name));
 	}
+}
+
+static void measure_action(const char *text)
+{
+	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, text, strlen(text), text,
+		    strlen(text));
 }
 
 void tcg_setup(void)
@@ -168,19 +198,11 @@ void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 	ev.tag.event_data_size = sizeof(ev.exec);
 	ev.exec.reserved = 0;
 	ev.exec.pfa = bdf;
-	// Hash the ROM once per bank; the tag's SHA-1 reuses the SHA-1 bank's
-	// digest when that bank is active.
-	struct tcglog_digest d[TCGLOG_MAX_BANKS];
-	u32 n = tcglog_hash_event(&g_tcg.log, rom, len, d);
-	u32 i = 0;
-	while (i < n && d[i].alg != TPM_ALG_SHA1)
-		i++;
-	if (i < n)
-		memcpy(ev.exec.image_sha1, d[i].digest, SHA1_SIZE);
-	else
-		sha1(rom, len, ev.exec.image_sha1);
-	tcg_measure_digests(&g_tcg, PCR_OPROM, EV_EVENT_TAG, d, n, &ev,
-			    sizeof(ev));
+	// The tag carries the SHA-1 of the image; the PCR takes the hash of
+	// the tag (see measure_tagged).
+	sha1(rom, len, ev.exec.image_sha1);
+	tcg_measure(&g_tcg, PCR_OPROM, EV_EVENT_TAG, &ev, sizeof(ev), &ev,
+		    sizeof(ev));
 }
 
 // Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes).
@@ -210,12 +232,18 @@ static void measure_fw_cfg_item(u16 size_key, u16 data_key, const char *what)
 	if (hash_fw_cfg_item(data_key, size, d, &n))
 		tcg_measure_digests(&g_tcg, PCR_IPL, EV_IPL, d, n, what,
 				    strlen(what));
+	else
+		// It will run all the same: never hand over unmeasured code.
+		tcg_cap(&g_tcg, "no memory to measure the kernel");
 }
 
-// Direct kernel boot (-kernel/-initrd/-append): QEMU's linuxboot ROM will
-// load these from fw_cfg, so they are measured here, before it runs
-// (docs/measurements.md explains the choice of PCR 4 and EV_IPL).
-void tcg_measure_kernel_boot(void)
+// The largest command line measured with its text as the event data.
+#define CMDLINE_MAX (64u * 1024)
+
+// Direct kernel boot (-kernel/-initrd/-append), measured when the fw_cfg
+// loader ROM's boot vector is about to load them (docs/measurements.md
+// explains PCR 4, EV_IPL and the place after the separators).
+static void measure_kernel_boot(void)
 {
 	if (!tcg_measuring(&g_tcg) || !fw_cfg_read32(FW_CFG_KERNEL_SIZE))
 		return;
@@ -226,15 +254,23 @@ void tcg_measure_kernel_boot(void)
 	measure_fw_cfg_item(FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA,
 			    "Linux initrd");
 	u32 len = fw_cfg_read32(FW_CFG_CMDLINE_SIZE);
-	if (len && len <= 4096) {
-		char *cmdline = malloc_tmp(len, 1);
-		if (!cmdline)
-			return;
-		fw_cfg_read(FW_CFG_CMDLINE_DATA, 0, cmdline, len);
-		u32 text = strnlen(cmdline, len); // without the NUL
-		tcg_measure(&g_tcg, PCR_IPL, EV_IPL, cmdline, text, cmdline,
-			    text);
+	if (!len || !tcg_measuring(&g_tcg))
+		return;
+	char *cmdline = len <= CMDLINE_MAX ? malloc_tmp(len, 1) : NULL;
+	if (!cmdline) {
+		tcg_cap(&g_tcg, "kernel command line too long to measure");
+		return;
 	}
+	fw_cfg_read(FW_CFG_CMDLINE_DATA, 0, cmdline, len);
+	u32 text = strnlen(cmdline, len); // without the NUL
+	tcg_measure(&g_tcg, PCR_IPL, EV_IPL, cmdline, text, cmdline, text);
+}
+
+// QEMU's option ROMs that load -kernel/-initrd/-append from fw_cfg.
+static bool fw_cfg_kernel_loader(const char *rom_name)
+{
+	return rom_name && (!strncmp(rom_name, "genroms/linuxboot", 17) ||
+			    !strncmp(rom_name, "genroms/multiboot", 17));
 }
 
 void tcg_measure_boot_order(const char *text, u32 len)
@@ -247,9 +283,7 @@ void tcg_prepare_boot(void)
 {
 	if (g_tcg.active && !int19_logged) {
 		int19_logged = true;
-		static const char ev[] = "Calling INT 19h";
-		tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, ev, sizeof(ev) - 1, ev,
-			    sizeof(ev) - 1);
+		measure_action("Calling INT 19h");
 		static const u8 sep[4] = {0, 0, 0, 0};
 		for (u32 pcr = 0; pcr < 8; pcr++)
 			tcg_measure(&g_tcg, pcr, EV_SEPARATOR, sep, sizeof(sep),
@@ -259,11 +293,23 @@ void tcg_prepare_boot(void)
 		tpm_prepare_boot(&g_tpm);
 }
 
-void tcg_measure_boot_action(const char *what, const char *desc)
+// The EV_ACTION strings of Conventional BIOS spec 1.21, 11.3.3 "EV_ACTION
+// Event Types": "Booting BCV Device " and "Booting BEV Device ", each
+// followed by what is booted.
+void tcg_measure_boot_bcv(u8 drive)
 {
-	(void)desc; // the PFP strings are fixed; the device is in the IPL
-	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, what, strlen(what), what,
-		    strlen(what));
+	char text[40];
+	snprintf(text, sizeof(text), "Booting BCV Device %02xh (HDD)", drive);
+	measure_action(text);
+}
+
+void tcg_measure_boot_bev(const char *desc, const char *rom_name)
+{
+	char text[80];
+	snprintf(text, sizeof(text), "Booting BEV Device %s", desc);
+	measure_action(text);
+	if (fw_cfg_kernel_loader(rom_name))
+		measure_kernel_boot();
 }
 
 void tcg_measure_mbr(const u8 *mbr)
@@ -276,16 +322,12 @@ void tcg_measure_mbr(const u8 *mbr)
 
 void tcg_measure_boot_failed(void)
 {
-	static const char ev[] = "Returned INT 19h";
-	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, ev, sizeof(ev) - 1, ev,
-		    sizeof(ev) - 1);
+	measure_action("Returned INT 19h");
 }
 
 void tcg_measure_int18(void)
 {
-	static const char ev[] = "Return via INT 18h";
-	tcg_measure(&g_tcg, PCR_IPL, EV_ACTION, ev, sizeof(ev) - 1, ev,
-		    sizeof(ev) - 1);
+	measure_action("Return via INT 18h");
 }
 
 void tcg_menu_entries(void) {}

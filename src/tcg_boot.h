@@ -12,15 +12,16 @@ void tcg_setup(void);
 // PCR2: "Start Option ROM Scan", then each ROM before it runs.
 void tcg_measure_rom_scan_start(void);
 void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len);
-// Direct kernel boot: kernel, initrd, command line handed over by fw_cfg.
-void tcg_measure_kernel_boot(void);
 // PCR1: the boot order in use, as text (one "N: device" line each).
 void tcg_measure_boot_order(const char *text, u32 len);
 // Before the first boot attempt: "Calling INT 19h", separators on PCRs 0-7,
 // platform hierarchy / physical presence locked.
 void tcg_prepare_boot(void);
-// PCR4: the action for the device about to boot.
-void tcg_measure_boot_action(const char *what, const char *desc);
+// PCR4: the action for the device about to boot. For a boot vector of a
+// fw_cfg kernel loader ROM (rom_name "genroms/linuxboot*"), also the
+// kernel, initrd and command line it is about to load.
+void tcg_measure_boot_bcv(u8 drive);
+void tcg_measure_boot_bev(const char *desc, const char *rom_name);
 // PCR4 EV_IPL (bytes 0-439) and PCR5 partition table (440-511).
 void tcg_measure_mbr(const u8 *mbr);
 // PCR4: "Returned INT 19h" / "Return via INT 18h".

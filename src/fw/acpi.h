@@ -16,5 +16,11 @@ void *acpi_find_table(const char sig[4]);
 // SMBIOS entry point and table as installed (for measurement); NULL if none.
 const void *smbios_entry(u32 *len);
 const void *smbios_table(u32 *len);
+// Blank what identifies one machine rather than its configuration in a
+// copy of the structure table, for PCR 1: the system UUID (zeroed) and the
+// serial number, asset tag and part number strings (each character made a
+// space) of types 1, 2, 3, 4 and 17. Stops at the end-of-table structure
+// (type 127) or at the first malformed structure.
+void smbios_mask_platform_unique(u8 *table, u32 len);
 
 #endif

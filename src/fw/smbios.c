@@ -79,3 +79,65 @@ const void *smbios_table(u32 *len)
 	*len = table_len;
 	return table;
 }
+
+// String fields (offset of the string number in the formatted area) that
+// are per machine, by SMBIOS 3.6 structure type: 1 System (7.2) serial;
+// 2 Baseboard (7.3) serial, asset tag; 3 Chassis (7.4) serial, asset tag;
+// 4 Processor (7.5) serial, asset tag, part number; 17 Memory Device
+// (7.18) serial, asset tag, part number.
+static const struct {
+	u8 type, offsets[3];
+} unique_strings[] = {
+    {1, {0x07}},
+    {2, {0x07, 0x08}},
+    {3, {0x07, 0x08}},
+    {4, {0x20, 0x21, 0x22}},
+    {17, {0x18, 0x19, 0x1A}},
+};
+
+// Make string number `n` (1-based) of the string set at [s, end) blanks.
+static void blank_string(u8 *s, const u8 *end, u8 n)
+{
+	for (u8 i = 1; s < end && *s; i++) {
+		u8 *p = s;
+		while (p < end && *p)
+			p++;
+		if (i == n) {
+			memset(s, ' ', p - s);
+			return;
+		}
+		s = p + 1;
+	}
+}
+
+void smbios_mask_platform_unique(u8 *table, u32 len)
+{
+	u32 off = 0;
+	while (off + 4 <= len) {
+		u8 *st = table + off;
+		u8 type = st[0], flen = st[1];
+		if (flen < 4 || off + flen > len)
+			return;
+		// The string set ends with two NULs.
+		u32 end = off + flen;
+		while (end + 1 < len && (table[end] || table[end + 1]))
+			end++;
+		if (end + 1 >= len)
+			return;
+		if (type == 1 && flen >= 0x18)
+			memset(st + 8, 0, 16); // UUID
+		for (u32 i = 0; i < ARRAY_SIZE(unique_strings); i++) {
+			if (unique_strings[i].type != type)
+				continue;
+			for (int k = 0; k < 3; k++) {
+				u8 o = unique_strings[i].offsets[k];
+				if (o && o < flen && st[o])
+					blank_string(st + flen, table + end,
+						     st[o]);
+			}
+		}
+		if (type == 127)
+			return;
+		off = end + 2;
+	}
+}

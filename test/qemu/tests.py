@@ -692,7 +692,7 @@ def _failclosed(ctx, machine, iface, version, fault, expect):
 
 
 TPM2_CC_SELFTEST, TPM2_CC_GETCAP, TPM12_ORD_SELFTESTFULL = 0x143, 0x17A, 0x50
-for _name, _m, _i, _v, _fault, _expect in (
+for _name, _m, _i, _v, _flt, _expect in (
         ("selftest-error", "q35", "tis", 2, (TPM2_CC_SELFTEST, 1, "rc", 0x101), "capped"),
         ("selftest-testing", "q35", "crb", 2, (TPM2_CC_SELFTEST, 1, "rc", 0x90A), "normal"),
         ("getcap-garbage", "pc", "tis", 2, (TPM2_CC_GETCAP, 1, "garble", 3), "capped"),
@@ -701,7 +701,7 @@ for _name, _m, _i, _v, _fault, _expect in (
         ("extend-error", "pc", "tis", 1, (TPM12_ORD_EXTEND, 3, "rc", 9), "capped-log")):
     test("failclosed-%s-%s-%s-tpm%s" % (_name, _m, _i, "2" if _v == 2 else "12"),
          ["tpm", "failclosed"])(
-        lambda ctx, m=_m, i=_i, v=_v, f=_fault, e=_expect: _failclosed(ctx, m, i, v, f, e))
+        lambda ctx, m=_m, i=_i, v=_v, f=_flt, e=_expect: _failclosed(ctx, m, i, v, f, e))
 
 
 def _reboot(ctx, machine, iface, version):
@@ -788,8 +788,15 @@ def _vga_rom(ctx, machine, slot):
         e = vga[0]
         ctx.check(e.data[12:32] == hashlib.sha1(rom).digest(),
                   "the tag's SHA-1 is the hash of the ROM image (%d bytes)" % len(rom))
-        ctx.check(all(d == _hash(mbtest.ALG_NAMES[a], rom) for a, d in e.digests.items()),
-                  "its digest in every bank is the hash of the ROM image")
+        # Conventional BIOS spec 1.21, 11.3.1: the PCR takes the hash of
+        # the tagged event, which carries the image's SHA-1.
+        ctx.check(all(d == _hash(mbtest.ALG_NAMES[a], e.data) for a, d in e.digests.items()),
+                  "its digest in every bank is the hash of the tagged event")
+    first = [ev for ev in m.events if ev.pcr == 2][:1]
+    ctx.check(first and first[0].type == mbtest.EV_ACTION
+              and first[0].data == b"Start Option ROM Scan",
+              "PCR 2's first event is EV_ACTION 'Start Option ROM Scan' (%s)"
+              % (first[0] if first else "no PCR 2 events"))
     if ctx.failed:
         ctx.note(r.tail(30))
 
