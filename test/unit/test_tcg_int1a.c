@@ -78,8 +78,7 @@ static u32 put_event(u32 pcr, u32 type, const char *data)
 	return 32 + n;
 }
 
-static void put_hlee(u16 form, u32 hash_ptr, u32 hash_len, u32 pcr,
-		     u32 log_len)
+static void put_hlee(u16 form, u32 hash_ptr, u32 hash_len, u32 pcr, u32 log_len)
 {
 	memset(m(IPB), 0, 0x20);
 	put_le16(m(IPB), form);
@@ -321,8 +320,8 @@ static void test_conversion_all_banks(void **state)
 	struct tcglog only256;
 	u16 alg = TPM_ALG_SHA256;
 	static u8 area[4096];
-	assert_int_equal(tcglog_init_tpm2(&only256, area, sizeof(area), &alg, 1),
-			 0);
+	assert_int_equal(
+	    tcglog_init_tpm2(&only256, area, sizeof(area), &alg, 1), 0);
 	memset(sha, 0, sizeof(sha));
 	assert_int_equal(tcg_bios_event_digests(&only256, &ev, d, &n, sha),
 			 TCG_PC_OK);
@@ -443,7 +442,8 @@ static void snap(struct snapshot *s)
 	for (u32 p = 0; p < 2; p++)
 		for (u32 b = 0; b < ctx.log.nbanks; b++) {
 			u32 len;
-			read_pcr(8 + p, ctx.log.banks[b].alg, s->pcr[p][b], &len);
+			read_pcr(8 + p, ctx.log.banks[b].alg, s->pcr[p][b],
+				 &len);
 		}
 }
 
@@ -472,7 +472,7 @@ static void test_bad_input_changes_nothing(void **state)
 	r.ds_si = LOG_AT; // output over the log
 	tcg_bios_call(&ctx, &tpm, &r, ram_only);
 	assert_int_equal(r.eax, TCG_INVALID_INPUT_PARA);
-	r.eax = 0xBB01; // EAX carries the result now
+	r.eax = 0xBB01;		// EAX carries the result now
 	r.ds_si = RAM_END - 27; // output block runs past memory
 	tcg_bios_call(&ctx, &tpm, &r, ram_only);
 	assert_int_equal(r.eax, TCG_INVALID_INPUT_PARA);
@@ -593,8 +593,7 @@ int main(void)
 				      teardown),
 	    cmocka_unit_test_teardown(test_hlee_tpm2_record, teardown),
 	    cmocka_unit_test_teardown(test_compact_and_log_only, teardown),
-	    cmocka_unit_test_teardown(test_bad_input_changes_nothing,
-				      teardown),
+	    cmocka_unit_test_teardown(test_bad_input_changes_nothing, teardown),
 	    cmocka_unit_test_teardown(test_log_full, teardown),
 	    cmocka_unit_test_teardown(test_pass_through, teardown),
 	    cmocka_unit_test_teardown(test_shutdown_and_absent, teardown),
