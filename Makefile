@@ -118,11 +118,11 @@ clean:
 FUZZ_TARGETS :=
 include $(sort $(wildcard test/fuzz/*.mk))
 FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -DHOST_QUIET -Isrc -Itest/unit -g -O1 \
+FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -DHOST_QUIET -Isrc -I$(OUT) -Itest/unit -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 define fuzz_rule
-$(OUT)/fuzz/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h)
+$(OUT)/fuzz/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h) $(OUT)/autoconf.h
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  FUZZCC  $$@")
 	$$(Q)clang $$(FUZZ_CFLAGS) -o $$@ $$($(1)_SRCS)

@@ -2,19 +2,56 @@
 // built in, the TCG BIOS interface (AH=BBh).
 #include "autoconf.h"
 #include "bregs.h"
+#include "fw/e820.h"
 #include "hw/pci.h"
 #include "hw/rtc.h"
 #include "output.h"
 #include "lib/bda.h"
+#include "tcgbios/tcg_int1a.h"
 
 void handle_1a(struct bregs *r);
-// The INT 1Ah TCG BIOS interface (AH=BBh) is not implemented yet: callers
-// are told "TPM not present" (TCG PC Client BIOS spec 1.21, 13: return code
-// 23h), so boot loaders skip it instead of failing.
+
+// What a TCG BIOS caller may point at: RAM the OS owns (e820 type 1),
+// never the firmware, its stack (EBDA) or the event log (reserved).
+static bool tcg_caller_range(u32 addr, u32 len)
+{
+	u64 end = (u64)addr + len;
+	for (int i = 0; i < bios_e820.count; i++) {
+		const struct e820_entry *e = &bios_e820.e[i];
+		if (e->type == E820_RAM && e->start <= addr &&
+		    end <= e->start + e->size)
+			return true;
+	}
+	return false;
+}
+
+// The TCG BIOS interface (Conventional BIOS spec 1.21, section 13):
+// ES:DI and DS:SI become linear addresses, tcgbios/tcg_int1a does the rest.
 static void handle_1abb(struct bregs *r)
 {
-	r->eax = 0x23;
-	set_cf(r, 1);
+	if (!CONFIG_TCGBIOS) {
+		r->eax = TCG_PC_TPM_NOT_PRESENT;
+		set_cf(r, 0);
+		return;
+	}
+	struct tcg_bios_regs t = {
+	    .eax = r->eax,
+	    .ebx = r->ebx,
+	    .ecx = r->ecx,
+	    .edx = r->edx,
+	    .esi = r->esi,
+	    .edi = r->edi,
+	    .es_di = (u32)r->es * 16 + r->di,
+	    .ds_si = (u32)r->ds * 16 + r->si,
+	};
+	tcg_bios_call(&g_tcg, &g_tpm, &t, tcg_caller_range);
+	r->eax = t.eax;
+	r->ebx = t.ebx;
+	r->ecx = t.ecx;
+	r->edx = t.edx;
+	r->esi = t.esi;
+	r->edi = t.edi;
+	set_cf(r, t.cf);
 }
 
 #define PCI_SUCCESSFUL 0x00

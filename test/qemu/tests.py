@@ -1050,3 +1050,249 @@ for _k, _m, _i, _v, _b in (("logfull", "q35", "crb", 2, "sha256"),
     test("tpmvariant-%s-%s-%s-tpm%s-%s" % (_k, _m, _i, "2" if _v == 2 else "12", _b),
          ["tpm", "tpmvariant"])(
         lambda ctx, k=_k, m=_m, i=_i, v=_v, b=_b: _variant(ctx, k, m, i, v, b))
+
+
+# --------------------------------------------------------------------------
+# i. the INT 1Ah TCG BIOS interface (AH=BBh) from a boot loader's side
+# --------------------------------------------------------------------------
+
+TCG_CLIENT_CHECKS = [
+    "tcg_status", "tcg_pass_through", "tcg_hash_all", "tcg_hlee_short", "tcg_hlee_long",
+    "tcg_compact", "tcg_pass_through_extend", "tcg_hash_log_event",
+    "tcg_status_after_events", "tcg_bad_ipb_short", "tcg_bad_ipb_long", "tcg_bad_event_pcr",
+    "tcg_bad_event_len", "tcg_bad_pcr_24", "tcg_bad_pcr_17", "tcg_bad_hash_over_firmware",
+    "tcg_bad_hash_past_memory", "tcg_bad_output_over_firmware", "tcg_bad_magic",
+    "tcg_bad_hle_type", "tcg_bad_pass_cmd_len", "tcg_bad_pass_output_short",
+    "tcg_bad_hash_all_alg", "tcg_bad_compact_pcr", "tcg_tss_unsupported",
+    "tcg_unknown_function", "tcg_status_after_bad_input", "tcg_bad_input_logged_nothing",
+    "tcg_pcr_read", "tcg_log_read", "tcg_shutdown", "tcg_shut_functions_fail",
+    "tcg_status_after_shutdown",
+]
+TCG_COMPACT_INFO = 0x4D42494F
+TCG_PARAMS_MAGIC = 0x4354424D  # "MBTC"
+EV_COMPACT_HASH = 0x0C
+
+
+def tcg_pattern(seed, n):
+    """The data bootsect/tcg.c hashes (its pattern())."""
+    return bytes((i * 31 + seed) & 0xFF for i in range(n))
+
+
+def _tcg_disk(chain):
+    """The tcg client at LBA 0, its parameter sector at LBA 48."""
+    prog_path = mbtest.build_bootprog("tcg")
+    path = os.path.join(mbtest.OUT, "tcg-%s.img" % ("chain" if chain else "exit"))
+    with mbtest._build_lock:
+        if not mbtest._newer(path, [prog_path, __file__]):
+            prog = open(prog_path, "rb").read()
+            params = struct.pack("<II", TCG_PARAMS_MAGIC, 1 if chain else 0)
+            img = prog + b"\0" * (mbtest.PARAMS_LBA * 512 - len(prog)) + params
+            mbtest.make_sector_disk(path, img.ljust((mbtest.PARAMS_LBA + 1) * 512, b"\0"))
+    return path
+
+
+def _walk_log(data, last_off):
+    """Records of a log (SHA-1 or crypto-agile) up to and including the one
+    at offset last_off: ([(offset, Event)], specid_algs or None). The Spec
+    ID event is record 1, as the firmware counts event numbers."""
+    out, off, algs = [], 0, None
+    while off <= last_off:
+        if algs is None:
+            pcr, etype = struct.unpack_from("<II", data, off)
+            digest = data[off + 8:off + 28]
+            size = struct.unpack_from("<I", data, off + 28)[0]
+            body = data[off + 32:off + 32 + size]
+            ev = mbtest.Event(pcr, etype, {0x0004: digest}, body)
+            if off == 0 and etype == mbtest.EV_NO_ACTION and body.startswith(b"Spec ID Event03\0"):
+                n = struct.unpack_from("<I", body, 24)[0]
+                algs = dict(struct.unpack_from("<HH", body, 28 + 4 * i) for i in range(n))
+            out.append((off, ev))
+            off += 32 + size
+            continue
+        pcr, etype, count = struct.unpack_from("<III", data, off)
+        pos, digests = off + 12, {}
+        for _ in range(count):
+            alg = struct.unpack_from("<H", data, pos)[0]
+            digests[alg] = data[pos + 2:pos + 2 + algs[alg]]
+            pos += 2 + algs[alg]
+        size = struct.unpack_from("<I", data, pos)[0]
+        out.append((off, mbtest.Event(pcr, etype, digests, data[pos + 4:pos + 4 + size])))
+        off = pos + 4 + size
+    if not out or out[-1][0] != last_off:
+        raise ValueError("no record starts at EDI (offset %#x)" % last_off)
+    return out, algs
+
+
+def _client_pcrs(bs, tpm2):
+    """{bank name: {pcr: value}} from the client's PassThroughToTPM reads."""
+    pcrs = {}
+    for line in bs.info.get("tcg_pcr", []):
+        n, alg, hexrsp = line.split()
+        rsp, alg = bytes.fromhex(hexrsp), int(alg, 16)
+        if len(rsp) < 10 or struct.unpack(">I", rsp[6:10])[0] != 0:
+            continue
+        if not tpm2:
+            pcrs.setdefault("sha1", {})[int(n)] = rsp[10:30]
+            continue
+        off = 14                                           # header, update counter
+        nsel = struct.unpack_from(">I", rsp, off)[0]
+        off += 4
+        for _ in range(nsel):
+            off += 3 + rsp[off + 2]
+        if struct.unpack_from(">I", rsp, off)[0] != 1:
+            continue                                       # bank not allocated
+        size = struct.unpack_from(">H", rsp, off + 4)[0]
+        name = mbtest.ALG_NAMES.get(alg)
+        if name:
+            pcrs.setdefault(name, {})[int(n)] = rsp[off + 6:off + 6 + size]
+    return pcrs
+
+
+def _check_int1a_client(ctx, bs, version):
+    """What the tcg client reported: digests, event numbers, the log read
+    back through StatusCheck's pointers replayed against PCRs 0-9 read
+    through PassThroughToTPM. Returns the client's records (for the Linux
+    log) or None."""
+    def info(key, idx=0):
+        v = bs.info.get(key)
+        return v[idx].split() if v and len(v) > idx else None
+    tpm2 = version == 2
+    ctx.check(info("tcg_tpm") == ["2" if tpm2 else "12"], "client detected TPM %s through "
+              "PassThroughToTPM (%s)" % ("2.0" if tpm2 else "1.2", info("tcg_tpm")))
+    hall = info("tcg_hashall")
+    ctx.check(hall and bytes.fromhex(hall[0]) == hashlib.sha1(tcg_pattern(5, 333)).digest(),
+              "HashAll gives the SHA-1 of the data (%s)" % hall)
+    need = ["tcg_status", "tcg_status_after_bad_input", "tcg_hlee_short", "tcg_hlee_long",
+            "tcg_compact", "tcg_hle", "tcg_digest_only"]
+    if not ctx.check(all(info(k) for k in need), "client reported %s" % need):
+        return None
+    esi, edi = (int(x, 16) for x in info("tcg_status_after_bad_input")[:2])
+    ctx.check(int(info("tcg_status")[0], 16) == esi, "StatusCheck's ESI (log base) is stable")
+    raw = bytearray()
+    for line in bs.info.get("tcg_log", []):
+        off, hexdata = line.split()
+        if int(off, 16) != len(raw):
+            ctx.check(False, "log chunk at %s follows the one before" % off)
+        raw += bytes.fromhex(hexdata)
+    try:
+        recs, algs = _walk_log(bytes(raw), edi - esi)
+    except (ValueError, struct.error, KeyError) as e:
+        ctx.check(False, "log from ESI to EDI parses: %s" % e)
+        return None
+    ctx.check((algs is not None) == tpm2, "log format: %s" % ("crypto-agile" if algs else "SHA-1"))
+    algs = algs or {0x0004: 20}
+    with open(os.path.join(ctx.workdir, "client-eventlog.bin"), "wb") as f:
+        f.write(raw[:recs[-1][0] + 4096])
+    events = [e for _, e in recs]
+
+    def record(key, pcr, etype, data, hashed, what):
+        num = int(info(key)[0])
+        ok = 1 <= num <= len(events)
+        e = events[num - 1] if ok else None
+        ctx.check(ok and e.pcr == pcr and e.type == etype and e.data == data,
+                  "%s: event number %d is its record in the log (PCR %d, type %#x, data %r)"
+                  % (what, num, pcr, etype, data))
+        if e is not None:
+            ctx.check(set(e.digests) == set(algs) and all(
+                d == _hash(mbtest.ALG_NAMES[a], hashed) for a, d in e.digests.items()),
+                "%s: the record's digest in every bank (%s) is the hash of the data"
+                % (what, sorted(mbtest.ALG_NAMES.get(a) for a in e.digests)))
+        return num
+
+    n1 = record("tcg_hlee_short", 8, mbtest.EV_IPL, b"mbios int1a short", tcg_pattern(1, 300),
+                "HashLogExtendEvent (short block)")
+    n2 = record("tcg_hlee_long", 9, mbtest.EV_IPL, b"mbios int1a long", tcg_pattern(2, 517),
+                "HashLogExtendEvent (long block)")
+    n3 = record("tcg_compact", 8, EV_COMPACT_HASH, struct.pack("<I", TCG_COMPACT_INFO),
+                tcg_pattern(3, 100), "CompactHashLogExtendEvent (ESI logged as the event data)")
+    n4 = record("tcg_hle", 9, mbtest.EV_IPL, b"mbios int1a HashLogEvent", tcg_pattern(4, 64),
+                "HashLogEvent")
+    ctx.check([n2, n3, n4] == [n1 + 1, n1 + 2, n1 + 3],
+              "event numbers are consecutive (%s)" % [n1, n2, n3, n4])
+    for key, seed, n in (("tcg_hlee_short", 1, 300), ("tcg_hlee_long", 2, 517)):
+        got = bytes.fromhex(info(key)[1])
+        ctx.check(got == hashlib.sha1(tcg_pattern(seed, n)).digest(),
+                  "%s: the output block's digest is the SHA-1 of the data (%s)" % (key, got.hex()))
+    rc, num = info("tcg_digest_only")
+    if set(algs) == {0x0004}:
+        ok = rc == "00000000" and int(num) == n4 + 1 and events[n4].digests[4] == bytes(
+            range(0xA0, 0xB4)) if len(events) > n4 else False
+        ctx.check(ok, "SHA-1-only log: a caller-computed digest is extended and logged as "
+                  "given (eax %s, event %s)" % (rc, num))
+    else:
+        ctx.check(rc == "%08x" % 0x19 and int(num) == 0,
+                  "log with banks besides SHA-1: a caller-computed SHA-1 is refused with 19h "
+                  "(eax %s)" % rc)
+    ctx.check(recs[-1][1] is events[-1] and len(events) == (n4 + 1 if set(algs) == {4} else n4),
+              "EDI points at the client's last record (%d records)" % len(events))
+
+    pcrs = _client_pcrs(bs, tpm2)
+    banks = {mbtest.ALG_NAMES[a] for a in algs}
+    ctx.check(set(pcrs) == banks, "PassThroughToTPM PCR reads cover exactly the log's banks "
+              "(%s / %s)" % (sorted(pcrs), sorted(banks)))
+    replayed = mbtest.replay(events[1:] if tpm2 else events, algs)
+    for bank in sorted(banks & set(pcrs)):
+        bad = [i for i in range(10) if pcrs[bank].get(i) != replayed[bank][i]]
+        ctx.check(not bad, "log replayed in %s = PCRs 0-9 read through PassThroughToTPM "
+                  "(mismatch: %s)" % (bank, bad))
+    shut = bs.info.get("tcg_after_shutdown", [])
+    ctx.check(len(shut) == 6 and all(l.split()[1] == "%08x" % 0x21 for l in shut),
+              "after ShutdownPreBootInterface functions 1, 2, 4-7 return 21h (%s)" % shut)
+    return events[n1 - 1:]
+
+
+def _int1a(ctx, machine, iface, version, banks, linux):
+    """The tcg boot-sector client on this TPM; with linux=True it then
+    boots GRUB from a second disk through INT 18h, and the OS's log must
+    still replay and parse, with the client's events in it."""
+    tpm = Swtpm(ctx.workdir, version=version, banks=banks)
+    tpm.setup()
+    bus = "ide"
+    disks = [Disk(_tcg_disk(linux), bus, bootindex=1, unit=0)]
+    mbr = None
+    if linux:
+        grub = mbtest.grub_disk()
+        with open(grub, "rb") as f:
+            mbr = f.read(512)
+        disks.append(Disk(grub, bus, bootindex=2, unit=1))
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine=machine, tpm=tpm,
+                            tpm_iface=iface, timeout=180 if linux else 90)
+    bs = r.bs
+    _require_run(ctx, r, "tcg client")
+    ctx.check(bs.started == "tcg", "the tcg client started (BS START on COM1)")
+    for name in TCG_CLIENT_CHECKS:
+        ok, detail = bs.checks.get(name, (False, "not reported"))
+        ctx.check(ok, "%s: %s" % (name, detail))
+    for name in [n for n in bs.checks if n not in TCG_CLIENT_CHECKS]:
+        ok, detail = bs.checks[name]
+        ctx.check(ok, "%s: %s" % (name, detail))
+    ctx.check(bs.done is not None and bs.done[1] == 0, "client finished with no failures "
+              "(BS DONE %s)" % (bs.done,))
+    client = _check_int1a_client(ctx, bs, version)
+    if not linux:
+        ctx.check(r.exit_code == 1, "exit through isa-debug-exit with 0 (QEMU status 1, got %s)"
+                  % r.exit_code)
+    else:
+        ctx.check("BS CHAIN INT 18h" in r.serial, "the client went on with INT 18h")
+        ctx.check("MBT-GRUB: booting" in r.serial, "the next disk's GRUB ran")
+        rep = _check_report(ctx, r, boot="grub")
+        m = check_measured_boot(ctx, r, tpm, rep, mbr=mbr)
+        if m is not None and client:
+            got = [(e.pcr, e.type, e.data, e.digests) for e in m.events]
+            want = [(e.pcr, e.type, e.data, e.digests) for e in client]
+            ctx.check(any(got[i:i + len(want)] == want for i in range(len(got))),
+                      "the OS's log holds the client's %d records unchanged" % len(want))
+            replayed = mbtest.replay(m.events, m.algs)
+            for bank in sorted(m.pcrs):
+                bad = [i for i in (8, 9) if m.pcrs[bank].get(i) != replayed[bank][i]]
+                ctx.check(not bad, "OS: replayed %s PCRs 8-9 match the TPM (mismatch: %s)"
+                          % (bank, bad))
+    if ctx.failed:
+        ctx.note(r.tail(40))
+
+
+for _m, _i, _v, _b, _linux in (("pc", "tis", 1, "sha1", True), ("q35", "tis", 2, "all", False),
+                               ("q35", "crb", 2, "sha256", True), ("pc", "tis", 2, "all", True)):
+    test("int1a-%s-%s-tpm%s-%s" % (_m, _i, "2" if _v == 2 else "12", _b),
+         ["tpm", "int1a", "bootsect"], cost=2 if _linux else 1)(
+        lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_linux: _int1a(ctx, m, i, v, b, lx))

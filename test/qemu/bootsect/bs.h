@@ -53,6 +53,8 @@ void line_end(void);
 void check(const char *name, int ok, const char *why);
 void check_begin(const char *name, int ok);   /* detail follows, then line_end() */
 void done(void) __attribute__((noreturn));
+/* The BS DONE line only, for a program that goes on (e.g. INT 18h). */
+void done_report(void);
 
 int memeq(const void *a, const void *b, u32 n);
 void memset_(void *d, int c, u32 n);
