@@ -864,18 +864,18 @@ test("bootmenu-pc-serial", ["bootsect"])(lambda ctx: _boot_menu(ctx, "pc"))
 # --------------------------------------------------------------------------
 
 def _measured_boot(sctx, bios, machine="pc", iface="tis", version=2, banks="all",
-                   append="mbt.boot=direct", disk=None, mbr=None):
+                   append="mbt.boot=direct", disk=None, mbr=None, **kw):
     """One measured boot (direct, or from disk) with every usual check;
-    returns the Measured or None."""
+    returns the Measured or None.  kw goes to run_qemu (extra, mem)."""
     tpm = Swtpm(sctx.workdir, version=version, banks=banks)
     tpm.setup()
     if disk is not None:
         r = mbtest.run_qemu(sctx.workdir, bios=bios, machine=machine, disks=[disk], tpm=tpm,
-                            tpm_iface=iface, timeout=180)
+                            tpm_iface=iface, timeout=180, **kw)
         rep = _check_report(sctx, r, boot="grub")
     else:
         r = mbtest.boot_linux(sctx.workdir, bios=bios, machine=machine, tpm=tpm,
-                              tpm_iface=iface, extra_append=append)
+                              tpm_iface=iface, extra_append=append, **kw)
         rep = _check_report(sctx, r)
     m = check_measured_boot(sctx, r, tpm, rep, mbr=mbr)
     if m is None:
@@ -950,6 +950,47 @@ def _pcrdiff_cmdline(ctx):
         _check_digest_of(ctx.sub(label), m, 4, mbtest.EV_IPL, line, "the command line",
                          data_pred=lambda d, line=line: d.rstrip(b"\0") == line)
     _compare_pcrs(ctx, a, b, differ=[4], equal=[0, 1, 2, 3])
+
+
+def _smbios_tag(m):
+    tags = [e for e in m.events if e.pcr == 1 and e.type == EV_EVENT_TAG
+            and struct.unpack("<I", e.data[:4])[0] == 1]
+    return tags[0].data if tags else None
+
+
+def _pcr1_stable(ctx):
+    """PCR 1 is a function of the VM configuration, not of one start: two
+    cold starts with -device vmgenid (a new generation id each start) and
+    another VM of the same configuration (other -uuid and serial number)
+    give the same PCR 1; a configuration change (memory size) moves it."""
+    def vm(uuid, serial):
+        return ["-device", "vmgenid", "-uuid", uuid,
+                "-smbios", "type=1,serial=%s" % serial]
+    u1, u2 = "6b2d4c1e-0f6a-4c8e-9d2b-3a1f5e7c9b01", "0c9e8f7a-5b4d-4e3c-8a2b-1f0e9d8c7b6a"
+    a = _measured_boot(ctx.sub("vm1-start1"), ctx.bios, machine="q35", extra=vm(u1, "SER-A1"))
+    b = _measured_boot(ctx.sub("vm1-start2"), ctx.bios, machine="q35", extra=vm(u1, "SER-A1"))
+    c = _measured_boot(ctx.sub("vm2"), ctx.bios, machine="q35", extra=vm(u2, "SER-B2"))
+    d = _measured_boot(ctx.sub("vm1-more-ram"), ctx.bios, machine="q35", extra=vm(u1, "SER-A1"),
+                       mem="768")
+    debug = mbtest._read(os.path.join(ctx.workdir, "vm1-start1", "debug.log"))
+    ctx.check("etc/vmgenid_guid" in debug, "QEMU's table-loader placed etc/vmgenid_guid "
+              "(the per-start blob is there to leave out)")
+    _compare_pcrs(ctx, a, b, differ=[], equal=[0, 1, 2, 3])
+    _compare_pcrs(ctx, a, c, differ=[], equal=[1])
+    _compare_pcrs(ctx, a, d, differ=[1], equal=[0, 2, 3])
+    for label, m, uuid, serial in (("vm1", a, u1, "SER-A1"), ("vm2", c, u2, "SER-B2")):
+        tag = _smbios_tag(m) if m else None
+        ctx.check(tag is not None, "[%s] PCR 1 has the SMBIOS tag event" % label)
+        if tag:
+            raw = bytes.fromhex(uuid.replace("-", ""))
+            # SMBIOS stores the first three UUID fields little-endian.
+            smb = raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:]
+            ctx.check(serial.encode() not in tag and smb not in tag and raw not in tag,
+                      "[%s] the measured SMBIOS has neither the serial number nor the "
+                      "UUID" % label)
+
+
+test("pcr1-stable-vmgenid", ["tpm", "pcrdiff"], cost=4)(_pcr1_stable)
 
 
 # A byte of boot.img's text that only shows on a disk error (GRUB's
