@@ -45,6 +45,18 @@ int tpm2_pcr_event(struct tpm_dev *dev, u32 pcr, const u8 *data, u16 len)
 	(void)dev, (void)pcr, (void)data, (void)len;
 	abort(); // only for capping without a log: never from INT 1Ah
 }
+const u8 tpm_error_separator[4] = {1, 0, 0, 0};
+int tpm_cap_pcr(struct tpm_state *s, u32 pcr)
+{
+	(void)s, (void)pcr;
+	extends++;
+	return 0;
+}
+u32 tpm_cap_pcrs(struct tpm_state *s)
+{
+	(void)s;
+	abort(); // only for capping without a log: never from INT 1Ah
+}
 int tpm_set_failed(struct tpm_state *s, const char *what, int err)
 {
 	(void)what;
