@@ -1332,8 +1332,22 @@ def _int1a(ctx, machine, iface, version, banks, linux):
         ctx.note(r.tail(40))
 
 
-for _m, _i, _v, _b, _linux in (("pc", "tis", 1, "sha1", True), ("q35", "tis", 2, "all", False),
+for _m, _i, _v, _b, _lx in (("pc", "tis", 1, "sha1", True), ("q35", "tis", 2, "all", False),
                                ("q35", "crb", 2, "sha256", True), ("pc", "tis", 2, "all", True)):
     test("int1a-%s-%s-tpm%s-%s" % (_m, _i, "2" if _v == 2 else "12", _b),
-         ["tpm", "int1a", "bootsect"], cost=2 if _linux else 1)(
-        lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_linux: _int1a(ctx, m, i, v, b, lx))
+         ["tpm", "int1a", "bootsect"], cost=2 if _lx else 1)(
+        lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_lx: _int1a(ctx, m, i, v, b, lx))
+
+
+def _check_no_shadowing():
+    """A loop variable named like a test helper rebinds it and breaks
+    every test that calls it (seen with _linux): refuse to load then."""
+    import ast
+    with open(__file__) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not callable(globals().get(node.name)):
+            raise RuntimeError("tests.py: %s was rebound at module level" % node.name)
+
+
+_check_no_shadowing()
