@@ -14,6 +14,7 @@
 #include "lib/memalloc.h"
 #include "output.h"
 #include "tcg_boot.h"
+#include "tcg_menu.h"
 
 void handle_18(struct bregs *r);
 void handle_19(struct bregs *r);
@@ -134,23 +135,25 @@ static void boot_menu(void)
 	int key = keyboard_wait(wait ? wait : 1);
 	if (key < 0 || (key & 0xFF) != 0x1B)
 		return;
-	printf_console("\nSelect boot device:\n");
-	for (int i = 0; i < entry_count && i < 9; i++)
-		printf_console("%d. %s\n", i + 1, entries[i].desc);
-	tcg_menu_entries();
 	for (;;) {
-		key = keyboard_wait(0) & 0xFF;
-		if (key == 0x1B)
-			return;
-		if (tcg_menu_key((char)key))
-			continue;
-		int choice = key - '1';
-		if (choice >= 0 && choice < entry_count && choice < 9) {
-			struct boot_entry e = entries[choice];
-			memmove(&entries[1], &entries[0],
-				choice * sizeof(entries[0]));
-			entries[0] = e;
-			return;
+		printf_console("\nSelect boot device:\n");
+		for (int i = 0; i < entry_count && i < 9; i++)
+			printf_console("%d. %s\n", i + 1, entries[i].desc);
+		tcg_menu_entries();
+		for (;;) {
+			key = keyboard_wait(0) & 0xFF;
+			if (key == 0x1B)
+				return;
+			if (tcg_menu_key((char)key))
+				break; // back from the TPM menu: list again
+			int choice = key - '1';
+			if (choice >= 0 && choice < entry_count && choice < 9) {
+				struct boot_entry e = entries[choice];
+				memmove(&entries[1], &entries[0],
+					choice * sizeof(entries[0]));
+				entries[0] = e;
+				return;
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // The measurement points of the boot flow (docs/measurements.md): what is
 // measured, into which PCR, with which event type and data.
 #include "tcg_boot.h"
+#include "tcg_menu.h"
 #include "autoconf.h"
 #include "crypto/hash.h"
 #include "fw/acpi.h"
@@ -156,6 +157,9 @@ void tcg_setup(void)
 	if (!g_tpm.present)
 		return;
 	report_tpm(&g_tpm);
+	// Before anything is measured or locked: an OS request may clear
+	// the TPM or change its banks (and reset).
+	tcg_ppi_setup();
 	if (!tpm_usable(&g_tpm)) {
 		// tpm_setup said why. A TPM that answers but will not be
 		// measured into must not keep PCRs at their reset value.
@@ -177,6 +181,7 @@ void tcg_setup(void)
 	measure_crtm_version();
 	measure_image();
 	measure_platform_config();
+	tcg_measure_tpm_config();
 }
 
 void tcg_measure_rom_scan_start(void)
@@ -328,12 +333,4 @@ void tcg_measure_boot_failed(void)
 void tcg_measure_int18(void)
 {
 	measure_action("Return via INT 18h");
-}
-
-void tcg_menu_entries(void) {}
-
-bool tcg_menu_key(char key)
-{
-	(void)key;
-	return false;
 }

@@ -27,8 +27,5 @@ void tcg_measure_mbr(const u8 *mbr);
 // PCR4: "Returned INT 19h" / "Return via INT 18h".
 void tcg_measure_boot_failed(void);
 void tcg_measure_int18(void);
-// Boot menu: TPM lines and key handling (true if the key was consumed).
-void tcg_menu_entries(void);
-bool tcg_menu_key(char key);
 
 #endif

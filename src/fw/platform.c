@@ -60,3 +60,15 @@ void platform_init(void)
 	// Fast A20 gate on (QEMU starts with it on; a reboot may not).
 	outb(inb(0x92) | 0x02, 0x92);
 }
+
+void platform_reset(void)
+{
+	// Reset Control Register 0CF9h (PIIX3 and ICH9): hard reset + CPU
+	// reset.
+	outb(0x02, 0xCF9);
+	outb(0x06, 0xCF9);
+	mdelay(10);
+	outb(0xFE, 0x64); // keyboard controller pulse on the reset line
+	for (;;)
+		__asm__ volatile("hlt");
+}

@@ -24,5 +24,8 @@ extern struct platform platform;
 
 void platform_init(void);
 const char *platform_name(void);
+// Reset the machine (and with it QEMU's TPM): the PCI reset control
+// register, then the keyboard controller. Does not return.
+void NORETURN platform_reset(void);
 
 #endif

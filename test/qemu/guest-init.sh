@@ -73,6 +73,55 @@ tpm_cmd() { # name command-hex
 		od -An -tx1 | tr -d ' \n')
 	r tpmcmd "$1" "${rsp:-none}"
 }
+# mbt.ownerauth=set: give the TPM 2.0 owner hierarchy the auth "mbt"
+# (HierarchyChangeAuth, empty auth before), then show that the empty auth
+# no longer works -- for the tests that clear the TPM.
+set_owner_auth() {
+	case " $(cat /proc/cmdline) " in
+	*" mbt.ownerauth=set "*)
+		tpm_cmd set_owner_auth 8002000000200000012940000001000000094000000900000000000003$(printf mbt | od -An -tx1 | tr -d ' \n')
+		tpm_cmd owner_empty_after_set 80020000001d0000012940000001000000094000000900000000000000
+		;;
+	esac
+}
+
+# mbt.ppi=OP[:ARG]: a Physical Presence Interface request through sysfs
+# (mbt.ppiraw=OP[:ARG]: written straight into QEMU's PPI page at
+# 0xFED45000, as garbage would be), then a reboot; on the boot after it
+# (the page's last operation is OP) only the response is reported.
+P=$T/ppi
+ppi_op=$(sed -n 's/.*mbt\.ppi\(raw\)*=\([0-9:]*\).*/\2/p' /proc/cmdline)
+if [ -n "$ppi_op" ] && [ -d $P ]; then
+	r ppi_version "$(cat $P/version 2>/dev/null)"
+	r ppi_response "$(cat $P/response 2>/dev/null)"
+	grep -E '^ *(0|5|14|21|22|23|1|2|3|4) ' $P/tcg_operations 2>/dev/null |
+		while read -r line; do r ppi_op_status "$line"; done
+	op=${ppi_op%%:*}
+	arg=$(echo "$ppi_op" | sed -n 's/^[0-9]*:\([0-9]*\)$/\1/p')
+	last=$(cut -d' ' -f1 $P/response 2>/dev/null | tr -d ':')
+	if [ "$last" != "$op" ]; then
+		set_owner_auth
+		case " $(cat /proc/cmdline) " in
+		*" mbt.ppiraw="*)
+			devmem 0xFED4510D 32 "${arg:-0}" && devmem 0xFED45109 32 "$op" &&
+				r ppi_request "raw $op ${arg:-0}" ;;
+		*)
+			if echo "$op${arg:+ $arg}" > $P/request 2>/dev/null; then
+				r ppi_request "$op${arg:+ $arg}"
+			else
+				r ppi_request "refused $op"
+			fi ;;
+		esac
+		r ppi_pending "$(cat $P/request 2>/dev/null)"
+		case "$(cat $P/request 2>/dev/null)" in
+		0|"") ;;
+		*) sync; r ppi_reboot yes; reboot -f; sleep 30 ;;
+		esac
+	fi
+fi
+
+[ -z "$ppi_op" ] && set_owner_auth
+
 case " $(cat /proc/cmdline) " in
 *" mbt.tpmcheck=1 "*)
 	r tpmcheck "$([ -c /dev/tpm0 ] && echo yes || echo no-dev-tpm0)"

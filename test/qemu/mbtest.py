@@ -419,10 +419,11 @@ class Swtpm:
     version: 2 or 1 (TPM 1.2); banks: "all" or a comma list like "sha256"
     (TPM 2.0 only).  The state is created with swtpm_setup in workdir."""
 
-    def __init__(self, workdir, version=2, banks="all", loglevel=20):
+    def __init__(self, workdir, version=2, banks="all", loglevel=20, owned=False):
         self.workdir = workdir
         self.version = version
         self.banks = banks
+        self.owned = owned  # TPM 1.2: take ownership at set-up
         self.loglevel = loglevel
         self.state = os.path.join(workdir, "tpmstate")
         self.sock = os.path.join(workdir, "swtpm.sock")
@@ -436,6 +437,8 @@ class Swtpm:
                 "--logfile", os.path.join(self.workdir, "swtpm_setup.log")]
         if self.version == 2:
             argv += ["--tpm2", "--pcr-banks", "-" if self.banks == "all" else self.banks]
+        elif self.owned:
+            argv += ["--take-ownership", "--ownerpass", "mbt", "--srkpass", "mbt"]
         _run(argv)
 
     def start(self):
@@ -935,7 +938,22 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, paused=False, on_start=No
             os.unlink(qmp_path)
         kw["extra"] = list(kw.get("extra", ())) + [
             "-S", "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
-    argv = qemu_argv(bios, tpm=tpm, serial_path=serial_path, debug_path=debug_path, **kw)
+    script = kw.pop("serial_script", None)
+    serial_sock = None
+    if script is not None:
+        # Keys typed on the serial console: a socket the driver thread
+        # connects to (QEMU waits for it), with QEMU's own copy in serial.log.
+        serial_sock = os.path.join(workdir, "serial.sock")
+        if os.path.exists(serial_sock):
+            os.unlink(serial_sock)
+        kw["extra"] = list(kw.get("extra", ())) + [
+            "-chardev", "socket,id=ser0,path=%s,server=on,wait=on,logfile=%s"
+            % (serial_sock, serial_path), "-serial", "chardev:ser0"]
+        argv = qemu_argv(bios, tpm=tpm, serial_path=None, debug_path=debug_path, **kw)
+        i = argv.index("-serial")  # qemu_argv's "-serial none"
+        del argv[i:i + 2]
+    else:
+        argv = qemu_argv(bios, tpm=tpm, serial_path=serial_path, debug_path=debug_path, **kw)
     with open(os.path.join(workdir, "cmdline"), "w") as f:
         f.write(" ".join(argv) + "\n")
     live = kw.get("live", False)
@@ -948,6 +966,10 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, paused=False, on_start=No
                                     start_new_session=True)
         hook = {}
         thread = None
+        if script is not None:
+            if on_start is not None:
+                raise HarnessError("serial_script and on_start exclude each other")
+            on_start = _serial_driver(serial_sock, script)
         if on_start is not None:
             def run_hook():
                 try:
@@ -982,6 +1004,54 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, paused=False, on_start=No
                      elapsed=elapsed, serial_path=serial_path, debug_path=debug_path,
                      stderr=_read(os.path.join(workdir, "qemu.stderr")), argv=argv,
                      hook=hook.get("value"))
+
+
+def _serial_driver(sock_path, script):
+    """An on_start hook that types on the serial console: script is a list
+    of (regex, keys); each waits until its regex matches the console output
+    after the previous match, then sends its keys.  A step's keys may be
+    None (only wait).  Returns the list of steps done."""
+    def hook(proc, qmp):
+        deadline = time.monotonic() + 30
+        sock = None
+        while sock is None:
+            try:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(sock_path)
+            except OSError:
+                sock = None
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise HarnessError("serial socket never came up")
+                time.sleep(0.05)
+        sock.settimeout(0.2)
+        out, pos, done = b"", 0, []
+        steps = list(script)
+        # After the last step the socket is closed: QEMU then writes the
+        # console to serial.log alone, with no reader to keep up with.
+        while proc.poll() is None and steps:
+            try:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                out += chunk
+            except socket.timeout:
+                pass
+            except OSError:
+                break
+            while steps:
+                pat, keys = steps[0]
+                m = re.search(pat.encode() if isinstance(pat, str) else pat, out[pos:])
+                if not m:
+                    break
+                pos += m.end()
+                if keys:
+                    time.sleep(0.1)
+                    sock.sendall(keys)
+                done.append(pat)
+                steps.pop(0)
+        sock.close()
+        return done
+    return hook
 
 
 def boot_linux(workdir, bios=None, machine="q35", extra_append="mbt.boot=direct",

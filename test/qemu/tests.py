@@ -1339,6 +1339,226 @@ for _m, _i, _v, _b, _lx in (("pc", "tis", 1, "sha1", True), ("q35", "tis", 2, "a
         lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_lx: _int1a(ctx, m, i, v, b, lx))
 
 
+# --------------------------------------------------------------------------
+# h. TPM configuration: the boot menu's TPM entry (keys over the serial
+#    console) and the Physical Presence Interface (a request from the
+#    guest, answered over serial at the next boot), each seen from outside
+#    the firmware.
+# --------------------------------------------------------------------------
+
+ESC = b"\x1b"
+EV_PLATFORM_CONFIG_FLAGS = 0x0A
+MENU = ["-boot", "menu=on,splash-time=2500"]
+
+
+def _reports(r):
+    """Every guest report in a run's console (one per boot that got there)."""
+    parts = r.serial.split("MBT begin")
+    return [mbtest.Report("MBT begin" + p) for p in parts[1:]]
+
+
+def _tpm_config_event(m, how, name):
+    """PCR 1's record of a configuration change."""
+    want = ("TPM configuration (%s): %s, result 0x0" % (how, name)).encode()
+    return [e for e in m.events if e.pcr == 1 and e.type == EV_PLATFORM_CONFIG_FLAGS
+            and e.data == want]
+
+
+def _config_boot(sctx, tpm, machine, iface, script=None, append="", extra=(), reboot=False):
+    r = mbtest.boot_linux(sctx.workdir, bios=sctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, serial_script=script,
+                          extra=(MENU if script else []) + list(extra),
+                          extra_append="mbt.boot=direct " + append, no_reboot=not reboot,
+                          timeout=240)
+    _require_run(sctx, r, "QEMU")
+    if script is not None:
+        sctx.check(r.hook is not None and len(r.hook) == len(script),
+                   "every console step happened (%d of %d: %s)"
+                   % (len(r.hook or []), len(script), (r.hook or [])[-1:]))
+    reps = _reports(r)
+    rep = reps[-1] if reps else mbtest.Report("")
+    sctx.check(rep.complete, "the last boot's guest report is complete")
+    return r, rep
+
+
+def _owner_auth_set(sctx, rep):
+    rs = rep.tpm_responses()
+    sctx.check(_rsp_rc(rs.get("set_owner_auth")) == 0 and _rsp_rc(rs.get("owner_empty_after_set")),
+               "the guest set an owner auth: the empty auth fails afterwards (%s, %s)"
+               % (rc_text(_rsp_rc(rs.get("set_owner_auth")), 2),
+                  rc_text(_rsp_rc(rs.get("owner_empty_after_set")), 2)))
+
+
+def _menu_clear20(ctx, machine, iface):
+    """Boot menu, TPM 2.0, Clear: an owner auth set by the OS is empty
+    after it; the platform stays locked for the OS; PCR 1 records it."""
+    tpm = Swtpm(ctx.workdir, version=2)
+    tpm.setup()
+    a = ctx.sub("set-owner-auth")
+    _, rep = _config_boot(a, tpm, machine, iface, append="mbt.ownerauth=set")
+    _owner_auth_set(a, rep)
+    b = ctx.sub("menu-clear")
+    script = [("Press ESC", ESC), (r"t\. TPM configuration", b"t"),
+              ("owner auth set: yes", None), (r"1\. Clear", b"1"),
+              ("press Y to confirm", b"y"), ("Clear: done", ESC),
+              ("Select boot device", b"1")]
+    r, rep = _config_boot(b, tpm, machine, iface, script, append="mbt.tpmcheck=1")
+    check_handoff_lock(b, rep, 2)  # owner HierarchyChangeAuth with the empty auth works
+    m = check_measured_boot(b, r, tpm, rep)
+    if m:
+        b.check(_tpm_config_event(m, "boot menu", "Clear"), "PCR 1 records the clear")
+
+
+def _menu_banks20(ctx, machine, iface):
+    """Boot menu, TPM 2.0, PCR banks: sha1 off; the firmware resets; the
+    next boot has exactly the other banks, in the TPM and the Spec ID."""
+    tpm = Swtpm(ctx.workdir, version=2)
+    tpm.setup()
+    script = [("Press ESC", ESC), (r"t\. TPM configuration", b"t"),
+              (r"2\. Change PCR banks", b"2"), (r"1\. \[x\] sha1", b"1"),
+              (r"1\. \[ \] sha1", b"a"), ("press Y to confirm", b"y"),
+              ("restarting the machine now", None), ("Press ESC", None)]
+    r, rep = _config_boot(ctx, tpm, machine, iface, script, reboot=True)
+    m = check_measured_boot(ctx, r, tpm, rep)
+    if m:
+        ctx.check(sorted(m.pcrs) == ["sha256", "sha384", "sha512"],
+                  "the TPM's active banks after the reset: %s" % sorted(m.pcrs))
+
+
+def _menu12(ctx, machine):
+    """Boot menu, TPM 1.2 (owned by swtpm_setup): clear ownership leaves it
+    enabled, active, not owned; deactivate (with a reset) leaves it
+    inactive; activate brings it back -- each seen in the guest's sysfs."""
+    tpm = Swtpm(ctx.workdir, version=1, owned=True)
+    tpm.setup()
+    # (label, state shown first, item, its digit, needs a yes, sysfs after)
+    steps = (
+        ("clear", "owned yes", "Clear ownership", b"4", True, ("1", "1", "0")),
+        ("deactivate", "active yes", "Deactivate", b"2", True, ("1", "0", "0")),
+        ("activate", "active no", "Activate", b"2", False, ("1", "1", "0")))
+    for label, state, item, digit, confirm, flags in steps:
+        sub = ctx.sub(label)
+        script = [("Press ESC", ESC), (r"t\. TPM configuration", b"t"), (state, None),
+                  (r"\d\. %s" % item, digit)]
+        if confirm:
+            script.append(("press Y to confirm", b"y"))
+        script += [("restarting the machine now", None), ("Press ESC", None)]
+        r, rep = _config_boot(sub, tpm, machine, "tis", script, append="mbt.tpmcheck=1",
+                              reboot=True)
+        got = tuple(rep.get("flag_" + f) for f in ("enabled", "active", "owned"))
+        sub.check(got == flags, "guest sysfs enabled/active/owned = %s (want %s)" % (got, flags))
+        check_handoff_lock(sub, rep, 1)
+        if flags[1] == "1":
+            check_measured_boot(sub, r, tpm, rep)
+
+
+test("tpmmenu-clear-q35-tis-tpm2", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _menu_clear20(ctx, "q35", "tis"))
+test("tpmmenu-banks-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _menu_banks20(ctx, "q35", "crb"))
+test("tpmmenu-pc-tis-tpm12", ["tpm", "tpmconfig"], cost=6)(lambda ctx: _menu12(ctx, "pc"))
+
+
+def _ppi(ctx, machine, iface, version, op, answer, expect, arg=None, raw=False, extra=()):
+    """An OS request through the PPI, then a reboot; `answer` is typed at
+    the firmware's prompt (None: no answer).  expect: "done", "refused"
+    (by the person or the clock), "unsupported" (the _DSM refuses it; no
+    reboot) or "bios-failure" (the firmware refuses it)."""
+    tpm = Swtpm(ctx.workdir, version=version)
+    tpm.setup()
+    req = "%d%s" % (op, ":%d" % arg if arg is not None else "")
+    # An owner auth set before the request shows whether a clear happened.
+    owner = version == 2 and op in (5, 200)
+    append = "mbt.tpmcheck=1 %s=%s%s" % ("mbt.ppiraw" if raw else "mbt.ppi", req,
+                                          " mbt.ownerauth=set" if owner else "")
+    script = None
+    if expect in ("done", "refused"):
+        script = [("The operating system asks to change the TPM", answer)]
+    r, rep = _config_boot(ctx, tpm, machine, iface, script, append=append, extra=extra,
+                          reboot=expect != "unsupported")
+    reps = _reports(r)
+    first = reps[0] if reps else rep
+    ctx.check(first.get("ppi_version") == "1.3", "Linux sees PPI 1.3 (%s)" % first.get("ppi_version"))
+    ops = dict(l.split(None, 1) for l in first.all("ppi_op_status"))
+    want_ops = ("5", "14", "21", "22", "23") if version == 2 else ("1", "2", "3", "4", "5")
+    ctx.check(all(ops.get(o, "").startswith("3") for o in want_ops),
+              "tcg_operations: operations %s need a present user (%s)" % (want_ops, ops))
+    ctx.check(ops.get("0", "").startswith("4"), "tcg_operations: 0 needs nobody (%s)" % ops.get("0"))
+    if owner and expect != "unsupported":
+        _owner_auth_set(ctx, first)
+    resp = rep.get("ppi_response") or ""
+    if expect == "unsupported":
+        ctx.check(first.get("ppi_request") == "refused %d" % op,
+                  "the OS cannot request operation %d (%s)" % (op, first.get("ppi_request")))
+        ctx.check(len(reps) == 1, "no reboot")
+        return
+    ctx.check(len(reps) == 2, "two boots: the request, then its result (%d)" % len(reps))
+    want_code = {"done": "0", "refused": "0xFFFFFFF0", "bios-failure": "0xFFFFFFF1"}[expect]
+    ctx.check(resp.startswith("%d " % op) and want_code in resp.split(":")[0] + resp,
+              "ppi/response is operation %d with result %s (%s)" % (op, want_code, resp))
+    line = {"done": "done", "refused": "nothing changed", "bios-failure": "does not offer"}[expect]
+    said = [l for l in r.serial.splitlines() if l.startswith("TPM") and line in l]
+    ctx.check(said, "the console says it (%s)" % (said[:1] or "no line with %r" % line))
+    if owner and expect != "done":
+        # The owner auth stays: only the platform half of the lock check.
+        rc = _rsp_rc(rep.tpm_responses().get("hca_platform"))
+        ctx.check(rc is not None and rc != 0, "OS: TPM2_HierarchyChangeAuth(TPM_RH_PLATFORM, "
+                  "empty password) is refused (%s)" % rc_text(rc, 2))
+    else:
+        check_handoff_lock(ctx, rep, version)
+    if owner:
+        rc = _rsp_rc(rep.tpm_responses().get("hca_owner"))
+        cleared = rc == 0
+        ctx.check(cleared == (expect == "done"), "owner auth %s (empty-auth HierarchyChangeAuth: %s)"
+                  % ("cleared" if expect == "done" else "kept", rc_text(rc, 2)))
+    if expect == "done" and (version, op) == (2, 5):
+        # (A disabled or deactivated TPM 1.2 has no log to look at.)
+        m = check_measured_boot(ctx, r, tpm, rep)
+        if m:
+            ctx.check(_tpm_config_event(m, "OS request", "Clear"), "PCR 1 records the clear")
+    return r, rep, tpm
+
+
+def _ppi_banks(ctx, machine, iface):
+    r, rep, tpm = _ppi(ctx, machine, iface, 2, 23, b"y", "done", arg=0x2)
+    m = check_measured_boot(ctx, r, tpm, rep)
+    if m:
+        ctx.check(sorted(m.pcrs) == ["sha256"], "only sha256 active now (%s)" % sorted(m.pcrs))
+
+
+def _ppi12(ctx, machine, op, flags):
+    res = _ppi(ctx, machine, "tis", 1, op, b"y", "done")
+    if res:
+        rep = res[1]
+        got = tuple(rep.get("flag_" + f) for f in ("enabled", "active"))
+        ctx.check(got == flags, "guest sysfs enabled/active = %s (want %s)" % (got, flags))
+
+
+def _confirm_ms(ctx, ms):
+    path = os.path.join(ctx.workdir, "ppi-confirm-ms")
+    with open(path, "wb") as f:
+        f.write(struct.pack("<I", ms))
+    return ["-fw_cfg", "name=opt/org.mbios/ppi-confirm-ms,file=" + path]
+
+
+test("ppi-clear-q35-tis-tpm2", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _ppi(ctx, "q35", "tis", 2, 5, b"y", "done"))
+test("ppi-refuse-pc-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _ppi(ctx, "pc", "crb", 2, 5, b"n", "refused"))
+test("ppi-timeout-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _ppi(ctx, "q35", "crb", 2, 5, None, "refused", extra=_confirm_ms(ctx, 1500)))
+test("ppi-unsupported-pc-tis-tpm2", ["tpm", "tpmconfig"])(
+    lambda ctx: _ppi(ctx, "pc", "tis", 2, 33, None, "unsupported"))
+test("ppi-garbage-pc-tis-tpm2", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _ppi(ctx, "pc", "tis", 2, 200, None, "bios-failure", raw=True))
+test("ppi-banks-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=3)(
+    lambda ctx: _ppi_banks(ctx, "q35", "crb"))
+test("ppi-disable-q35-tis-tpm12", ["tpm", "tpmconfig"], cost=2)(
+    lambda ctx: _ppi12(ctx, "q35", 2, ("0", "1")))
+test("ppi-deactivate-pc-tis-tpm12", ["tpm", "tpmconfig"], cost=3)(
+    lambda ctx: _ppi12(ctx, "pc", 4, ("1", "0")))
+
+
 def _check_no_shadowing():
     """A loop variable named like a test helper rebinds it and breaks
     every test that calls it (seen with _linux): refuse to load then."""
