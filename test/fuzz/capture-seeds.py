@@ -194,6 +194,70 @@ def tpm_drivers_seed(pairs, config):
     return out
 
 
+def edge_seeds():
+    """Hand-made edge cases next to the captured inputs."""
+    # Our own boot program (test/qemu/bootsect/exit.S) as the code part.
+    boot = open(mbtest.build_bootprog("exit"), "rb").read()[:440].ljust(440, b"\0")
+    part = struct.pack("<BBBBBBBBII", 0x80, 0x20, 0x21, 0, 0x83, 0xFE, 0xFF, 0xFF,
+                       2048, 204800)
+    mbr = boot + bytes(6) + part + bytes(48) + b"\x55\xaa"
+    disk = lambda typ, sectors, bad=None: (bytes([typ]) + struct.pack("<QB", sectors, 0) +
+        (b"\1" + struct.pack("<I", bad) if bad is not None else b"\0"))
+    save("fuzz_mbr", "mbr-one-partition", disk(0, 204800 + 2048) + mbr)
+    save("fuzz_mbr", "no-signature", disk(1, 100) + mbr[:510] + b"\0\0")
+    save("fuzz_mbr", "empty", disk(2, 1 << 40) + bytes(512))
+    save("fuzz_mbr", "bad-sector-0", disk(0, 16, bad=0) + mbr)
+    save("fuzz_mbr", "no-sectors", disk(0, 0) + mbr)
+
+    def call(ax, bx=0, cx=0, dx=0x80, si=0x1000, ds=0, es=0, blk=b""):
+        return struct.pack("<7H", ax, bx, cx, dx, si, ds, es) + blk.ljust(24, b"\0")
+    dap = lambda size, count, off, seg, lba, flat=0: struct.pack(
+        "<BBHHHQQ", size, 0, count, off, seg, lba, flat)
+    two = disk(0, 1 << 21) + disk(1, 20 << 21)
+    save("fuzz_int13", "edd-calls", two + call(0x4100, bx=0x55AA) +
+         call(0x4200, blk=dap(0x10, 8, 0x2000, 0, 0)) +
+         call(0x4302, blk=dap(0x10, 1, 0x2000, 0, 5)) +
+         call(0x4400, blk=dap(0x10, 4, 0, 0, 100)) +
+         call(0x4700, blk=dap(0x10, 0, 0, 0, 1 << 30)) +
+         call(0x4800, blk=struct.pack("<H", 0x4A)) +
+         call(0x4800, dx=0x81, blk=struct.pack("<H", 0x1E)))
+    save("fuzz_int13", "edd-flat-4g", two +
+         call(0x4200, blk=dap(0x18, 127, 0xFFFF, 0xFFFF, 0, 0xFFFF0000)) +
+         call(0x4200, blk=dap(0x18, 1, 0xFFFF, 0xFFFF, 0, 0xFFFFFE00)) +
+         call(0x4200, ds=0xFFFF, si=0xFFF0, blk=dap(0x10, 127, 0xFFFF, 0xFFFF, 7)))
+    save("fuzz_int13", "chs-calls", two + call(0x0201, cx=0x0001, es=0x0800) +
+         call(0x0800) + call(0x1500) + call(0x0301, cx=0x03FF, dx=0xFE80) +
+         call(0x0C00, cx=0x0101) + call(0x0100) + call(0x0800, dx=0x00))
+
+    e820 = lambda start, size, typ: struct.pack("<QQI", start, size, typ)
+    save("fuzz_e820", "wraps-2^64", e820(0, 0xA0000, 1) +
+         e820(0xFFFFFFFFFFFFF000, 0x2000, 2))
+    save("fuzz_e820", "33-entries", b"".join(e820(i << 20, 0x80000, 1 + i % 2)
+                                             for i in range(33)))
+    save("fuzz_bootorder", "edge-cases", b"\1\1\0\0" +
+         b"/pci@i0cf8/ide@fffffffffff1,1/drive@0\n/pci@i0cf8/ide@1,1/drive@1/disk@0"
+         b"\n\n/rom@genroms/linuxboot_dma.bin\n/pci@i0cf8/ide@1,1/drive")
+    ents = b"".join(struct.pack(">IHH56s", 16, 0x20 + i, 0, b"etc/e820") for i in range(3))
+    save("fuzz_fw_cfg", "duplicates-and-too-many", struct.pack(">I", 1000) + ents +
+         struct.pack(">IHH56s", 8, 0x30, 0, b"x" * 56))
+    save("fuzz_smbios", "short-length-fields", container(
+        {"etc/smbios/smbios-anchor": (0, b"_SM3_\0\4" + bytes(17)),
+         "etc/smbios/smbios-tables": (0, bytes(40))},
+        ["etc/smbios/smbios-anchor", "etc/smbios/smbios-tables"]))
+    # fuzz_tpm_cmd: a TPML_PCR_SELECTION with 9 banks, and PCR_Read
+    # answering with a digest longer than asked for.
+    hdr = lambda tag, n, rc=0: struct.pack(">HII", tag, n, rc)
+    sel = struct.pack(">BIIB", 0, 5, 9, 0)
+    body = sel + b"".join(struct.pack(">HB3s", 4 + i, 3, b"\xff\xff\xff") for i in range(9))
+    rsp = hdr(0x8001, 10 + len(body)) + body
+    save("fuzz_tpm_cmd", "nine-banks", bytes([3, 0, 0, 0]) + struct.pack("<H", len(rsp)) + rsp)
+    body = struct.pack(">I", 1) + struct.pack(">IHB3s", 1, 0xB, 3, b"\1\0\0") + \
+        struct.pack(">IH", 1, 64) + bytes(64)
+    rsp = hdr(0x8001, 10 + len(body)) + body
+    save("fuzz_tpm_cmd", "pcr-read-long-digest", bytes([7, 0, 0, 32, 0xB, 0, 0]) +
+         struct.pack("<H", len(rsp)) + rsp)
+
+
 def run(workdir, bios, name, machine, version, iface, disks):
     wd = os.path.join(workdir, name)
     os.makedirs(wd, exist_ok=True)
@@ -211,7 +275,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bios", default=os.path.join(REPO, "out", "bios.bin"))
     ap.add_argument("--keep")
+    ap.add_argument("--edge-only", action="store_true",
+                    help="only write the hand-made seeds (no QEMU)")
     args = ap.parse_args()
+    edge_seeds()
+    if args.edge_only:
+        return
     workdir = args.keep or tempfile.mkdtemp(prefix="mbios-seeds-")
     os.makedirs(workdir, exist_ok=True)
     disk = os.path.join(workdir, "disk.img")
@@ -232,6 +301,9 @@ def main():
         save("fuzz_smbios", name, container(
             files, ["etc/smbios/smbios-anchor", "etc/smbios/smbios-tables"]))
         save("fuzz_fw_cfg", name, directory(files))
+        # fuzz_tableloader: 8 bytes of file sizes (all large), commands
+        save("fuzz_tableloader", name,
+             b"\xff" * 8 + files["etc/table-loader"][1].rstrip(b"\0"))
         if "etc/e820" in files:
             save("fuzz_e820", name, files["etc/e820"][1])
         if "bootorder" in files:

@@ -106,12 +106,23 @@ void outw(u16 v, u16 port)
 		select_item(v);
 }
 
+// The next `len` bytes of the selected item (zeros past its data).
+static void read_data(u8 *buf, u32 len)
+{
+	u32 n = pos < selected->len ? MIN(len, selected->len - pos) : 0;
+	if (n)
+		memcpy(buf, selected->data + pos, n);
+	memset(buf + n, 0, len - n);
+	pos += len;
+}
+
 u8 inb(u16 port)
 {
 	if (port != 0x511 || !selected)
 		return 0xFF;
-	u32 i = pos++;
-	return i < selected->len ? selected->data[i] : 0;
+	u8 v;
+	read_data(&v, 1);
+	return v;
 }
 
 u16 inw(u16 port)
@@ -143,8 +154,7 @@ void outl(u32 v, u16 port)
 	if (ctl & 0x08)
 		select_item((u16)(ctl >> 16));
 	if (ctl & 0x02)
-		for (u32 i = 0; i < len; i++)
-			buf[i] = inb(0x511);
+		read_data(buf, len);
 	else if (ctl & 0x04)
 		pos += len;
 	put_be32(desc, 0); // done

@@ -12,7 +12,7 @@ fuzz_acpi_SRCS := test/fuzz/fuzz_acpi.c src/fw/acpi.c src/fw/acpi_tables.c \
 	src/fw/acpi_tpm.c src/fw/tableloader.c src/fw/fw_cfg.c $(FUZZ_PLATFORM)
 fuzz_acpi_CFLAGS := -fno-pie -no-pie
 fuzz_acpi_PARSER := src/fw/acpi.c src/fw/acpi_tables.c src/fw/acpi_tpm.c
-$(OUT)/fuzz/fuzz_acpi: $(OUT)/tpm-ssdt.h
+$(OUT)/fuzz/fuzz_acpi $(OUT)/fuzz-cov/fuzz_acpi: $(OUT)/tpm-ssdt.h
 
 FUZZ_TARGETS += fuzz_smbios
 fuzz_smbios_SRCS := test/fuzz/fuzz_smbios.c src/fw/smbios.c src/fw/fw_cfg.c \
