@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
 
 #include "autoconf.h"
@@ -170,7 +171,10 @@ void outl(u32 v, u16 port)
 static u8 *fseg, *high, *tmp;
 static u32 fseg_next, high_next, tmp_next;
 
-// Zones with a PROT_NONE page after each, below 4 GiB.
+// Zones with a PROT_NONE page after each, below 4 GiB. The F segment and
+// tmp zones are poisoned for ASan but for what was handed out, so a read
+// past an allocation there is caught; the high zone stays readable as a
+// whole, because acpi_tpm.c may read any of it (acpi_room_at()).
 static u8 *zone(u32 size)
 {
 	u8 *p = mmap(NULL, size + PAGE, PROT_READ | PROT_WRITE,
@@ -199,9 +203,13 @@ void fuzz_platform_reset(void)
 	default_len = 0;
 	fuzz_fw_cfg_dma(true);
 	selected = NULL;
+	ASAN_UNPOISON_MEMORY_REGION(fseg, FSEG_SIZE);
+	ASAN_UNPOISON_MEMORY_REGION(tmp, TMP_SIZE);
 	memset(fseg, 0, fseg_next);
 	memset(high + high_next, 0, HIGH_SIZE - high_next);
 	memset(tmp, 0, tmp_next);
+	ASAN_POISON_MEMORY_REGION(fseg, FSEG_SIZE);
+	ASAN_POISON_MEMORY_REGION(tmp, TMP_SIZE);
 	fseg_next = tmp_next = 0;
 	high_next = HIGH_SIZE;
 }
@@ -219,6 +227,7 @@ void *malloc_fseg(u32 size, u32 align)
 	if (off > FSEG_SIZE || size > FSEG_SIZE - off)
 		return NULL;
 	fseg_next = off + size;
+	ASAN_UNPOISON_MEMORY_REGION(fseg + off, size);
 	return fseg + off;
 }
 
@@ -236,12 +245,14 @@ void *malloc_tmp(u32 size, u32 align)
 	if (off > TMP_SIZE || size > TMP_SIZE - off)
 		return NULL;
 	tmp_next = off + size;
+	ASAN_UNPOISON_MEMORY_REGION(tmp + off, size);
 	return tmp + off;
 }
 
 void free_tmp_all(void)
 {
 	tmp_next = 0;
+	ASAN_POISON_MEMORY_REGION(tmp, TMP_SIZE);
 }
 
 u32 high_zone_start(void)
