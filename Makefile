@@ -122,21 +122,21 @@ FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -DHOST_QUIET -Isrc -I$(OUT) -Itest/unit \
 	-Itest/fuzz -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
+# $(call fuzz_rule,target,output dir,flags variable,label)
 define fuzz_rule
-$(OUT)/fuzz/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/*/*.h) \
+$(OUT)/$(2)/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/*/*.h) \
 		$(OUT)/autoconf.h
 	@mkdir -p $$(dir $$@)
-	@$$(if $$(Q),echo "  FUZZCC  $$@")
-	$$(Q)clang $$(FUZZ_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS)
+	@$$(if $$(Q),printf '  %-7s %s\n' $(4) $$@)
+	$$(Q)clang $$($(3)) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS)
 endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t),fuzz,FUZZ_CFLAGS,FUZZCC)))
 
 # `make fuzz` runs every target for FUZZ_SECONDS on its committed seeds
 # (test/fuzz/corpus/<target>, read only) and what earlier runs found
 # (out/fuzz/corpus-<target>); make check uses FUZZ_CHECK_SECONDS each.
 FUZZ_CHECK_SECONDS ?= 10
 FUZZ_OPTS := -seed=1 -timeout=30 -rss_limit_mb=2048
-fuzz_seeds = $(wildcard test/fuzz/corpus/$(1))
 
 .PHONY: fuzz fuzz-coverage
 fuzz: $(addprefix $(OUT)/fuzz/,$(FUZZ_TARGETS))
@@ -155,26 +155,19 @@ LLVM_VERSION ?= 14
 FUZZ_COV_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(FUZZ_CFLAGS)) \
 	-fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 
-define fuzz_cov_rule
-$(OUT)/fuzz-cov/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/*/*.h) \
-		$(OUT)/autoconf.h
-	@mkdir -p $$(dir $$@)
-	@$$(if $$(Q),echo "  COVCC   $$@")
-	$$(Q)clang $$(FUZZ_COV_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS)
-endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_cov_rule,$(t))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t),fuzz-cov,FUZZ_COV_CFLAGS,COVCC)))
 
 # One target's line: its inputs (seeds and found) run once, the profile
 # merged, the TOTAL line of llvm-cov's report over the parser's files.
 define fuzz_cov_report
 	@cd $(OUT)/fuzz-cov && mkdir -p ../fuzz/corpus-$(1) && \
 	LLVM_PROFILE_FILE=$(1).profraw ./$(1) -runs=0 -rss_limit_mb=2048 \
-		../fuzz/corpus-$(1) $(call fuzz_seeds,$(CURDIR)/test/fuzz/corpus/$(1)) \
+		../fuzz/corpus-$(1) $(wildcard $(CURDIR)/test/fuzz/corpus/$(1)) \
 		>$(1).log 2>&1 || { tail -20 $(1).log; exit 1; }
 	@llvm-profdata-$(LLVM_VERSION) merge -sparse -o $(OUT)/fuzz-cov/$(1).profdata \
 		$(OUT)/fuzz-cov/$(1).profraw
-	@printf '%-18s %-46s %6s %8s\n' $(1) "$($(1)_PARSER)" \
-		$$(find $(OUT)/fuzz/corpus-$(1) $(call fuzz_seeds,test/fuzz/corpus/$(1)) \
+	@printf '%-18s %-56s %6s %8s\n' $(1) "$($(1)_PARSER)" \
+		$$(find $(OUT)/fuzz/corpus-$(1) $(wildcard test/fuzz/corpus/$(1)) \
 			-type f ! -name seeded | wc -l) \
 		$$(llvm-cov-$(LLVM_VERSION) report $(OUT)/fuzz-cov/$(1) \
 			-instr-profile=$(OUT)/fuzz-cov/$(1).profdata $($(1)_PARSER) | \
@@ -184,8 +177,9 @@ endef
 
 fuzz-coverage: $(addprefix $(OUT)/fuzz-cov/,$(FUZZ_TARGETS)) \
 		$(OUT)/fuzz/corpus-fuzz_tcglog/seeded
-	@printf '%-18s %-46s %6s %8s\n' target parser inputs lines
+	@printf '%-18s %-56s %6s %8s\n' target parser inputs lines
 	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_cov_report,$(t)))
+
 # ---- the commands in README.md ----------------------------------------------
 deps:
 	@./scripts/deps.sh

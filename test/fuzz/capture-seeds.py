@@ -298,6 +298,13 @@ def main():
         files, pairs = run(workdir, args.bios, name, machine, version, iface, disks)
         acpi = ["etc/table-loader", "etc/acpi/rsdp", "etc/acpi/tables", "etc/tpm/log"]
         save("fuzz_acpi", name, container(files, acpi, config))
+        # The same tables for the other TPM family (QEMU's table does not
+        # fit: one is built), without QEMU's log area, and with a smallest
+        # log area larger than QEMU's (config bits 2-7: 4 KiB units).
+        save("fuzz_acpi", name + "-other-family", container(files, acpi, config ^ 1))
+        save("fuzz_acpi", name + "-no-log-area", container(files, acpi[:3], config))
+        save("fuzz_acpi", name + "-area-too-small",
+             container(files, acpi, (config & 3) | 0x24 << 2))
         save("fuzz_smbios", name, container(
             files, ["etc/smbios/smbios-anchor", "etc/smbios/smbios-tables"]))
         save("fuzz_fw_cfg", name, directory(files))
@@ -311,9 +318,11 @@ def main():
         seen = set()
         for cmd, rsp in pairs:
             seed = tpm_cmd_seed(cmd, rsp, version == 2)
-            if seed is None or cmd in seen:
+            # one per command, GetCapability once per capability asked
+            key = cmd[6:10] + (cmd[10:22] if cmd[6:10] in (b"\0\0\1\x7a", b"\0\0\0\x65") else b"")
+            if seed is None or key in seen:
                 continue
-            seen.add(cmd)
+            seen.add(key)
             save("fuzz_tpm_cmd", "%s-%s-%d" % (name, cmd[6:10].hex(), len(seen)), seed)
         drv_config = (1 if iface == "crb" else 0) | (2 if version == 2 else 0)
         save("fuzz_tpm_drivers", name, tpm_drivers_seed(pairs, drv_config))

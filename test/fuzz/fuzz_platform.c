@@ -126,20 +126,6 @@ u8 inb(u16 port)
 	return v;
 }
 
-u16 inw(u16 port)
-{
-	(void)port;
-	return 0xFFFF;
-}
-u32 inl(u16 port)
-{
-	(void)port;
-	return 0xFFFFFFFF;
-}
-void outb(u8 v, u16 port)
-{
-	(void)v, (void)port;
-}
 // DMA: the descriptor's physical address, big-endian, written to 0x518
 // (high half to 0x514: always 0 here). The targets are linked without PIE
 // so that the firmware's static descriptor lies below 4 GiB.
@@ -221,14 +207,19 @@ void memalloc_init(u32 ram_top_below_4g)
 
 // Same policy as lib/memalloc.c: fseg and tmp grow up, high grows down,
 // fseg and high are zeroed.
+static void *bump_up(u8 *zone, u32 zone_size, u32 *next, u32 size, u32 align)
+{
+	u32 off = (*next + align - 1) & ~(align - 1);
+	if (off > zone_size || size > zone_size - off)
+		return NULL;
+	*next = off + size;
+	ASAN_UNPOISON_MEMORY_REGION(zone + off, size);
+	return zone + off;
+}
+
 void *malloc_fseg(u32 size, u32 align)
 {
-	u32 off = (fseg_next + align - 1) & ~(align - 1);
-	if (off > FSEG_SIZE || size > FSEG_SIZE - off)
-		return NULL;
-	fseg_next = off + size;
-	ASAN_UNPOISON_MEMORY_REGION(fseg + off, size);
-	return fseg + off;
+	return bump_up(fseg, FSEG_SIZE, &fseg_next, size, align);
 }
 
 void *malloc_high(u32 size, u32 align)
@@ -241,12 +232,7 @@ void *malloc_high(u32 size, u32 align)
 
 void *malloc_tmp(u32 size, u32 align)
 {
-	u32 off = (tmp_next + align - 1) & ~(align - 1);
-	if (off > TMP_SIZE || size > TMP_SIZE - off)
-		return NULL;
-	tmp_next = off + size;
-	ASAN_UNPOISON_MEMORY_REGION(tmp + off, size);
-	return tmp + off;
+	return bump_up(tmp, TMP_SIZE, &tmp_next, size, align);
 }
 
 void free_tmp_all(void)

@@ -1,5 +1,6 @@
 # fw/ parsers on the fw_cfg device and memory zones of fuzz_platform.c.
-FUZZ_PLATFORM := test/fuzz/fuzz_platform.c test/unit/host_output.c
+FUZZ_PLATFORM := test/fuzz/fuzz_platform.c test/unit/host_output.c \
+	test/unit/host_ports.c
 
 FUZZ_TARGETS += fuzz_fw_cfg
 fuzz_fw_cfg_SRCS := test/fuzz/fuzz_fw_cfg.c src/fw/fw_cfg.c $(FUZZ_PLATFORM)

@@ -631,34 +631,6 @@ void mmio_write32(u32 addr, u32 v)
 		bus_write8(addr + i, (u8)(v >> (8 * i)));
 }
 
-u8 inb(u16 port)
-{
-	(void)port;
-	return 0xFF;
-}
-u16 inw(u16 port)
-{
-	(void)port;
-	return 0xFFFF;
-}
-u32 inl(u16 port)
-{
-	(void)port;
-	return 0xFFFFFFFF;
-}
-void outb(u8 v, u16 port)
-{
-	(void)v, (void)port;
-}
-void outw(u16 v, u16 port)
-{
-	(void)v, (void)port;
-}
-void outl(u32 v, u16 port)
-{
-	(void)v, (void)port;
-}
-
 // ---- clock.h and output.h for the host
 // -----------------------------------------
 

@@ -1,7 +1,7 @@
 // Register-level fake of a TPM at 0xFED40000 (TIS/FIFO with five
 // localities, or CRB) backed by libtpms, with fault injection. It also
-// provides the host versions of the MMIO/port accessors (hw/io.h), a
-// virtual clock (hw/clock.h) and the output functions (output.h).
+// provides the host versions of the MMIO accessors (hw/io.h; the ports
+// are in host_ports.c) and a virtual clock (hw/clock.h).
 #ifndef MBIOS_TEST_FAKE_TPM_H
 #define MBIOS_TEST_FAKE_TPM_H
 
