@@ -118,25 +118,67 @@ clean:
 FUZZ_TARGETS :=
 include $(sort $(wildcard test/fuzz/*.mk))
 FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -DHOST_QUIET -Isrc -I$(OUT) -Itest/unit -g -O1 \
+FUZZ_CFLAGS := -std=gnu11 -DHOST_TEST -DHOST_QUIET -Isrc -I$(OUT) -Itest/unit \
+	-Itest/fuzz -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
+# $(call fuzz_rule,target,output dir,flags variable,label)
 define fuzz_rule
-$(OUT)/fuzz/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h) $(OUT)/autoconf.h
+$(OUT)/$(2)/$(1): $$($(1)_SRCS) $$(wildcard src/*/*.h src/*.h test/*/*.h) \
+		$(OUT)/autoconf.h
 	@mkdir -p $$(dir $$@)
-	@$$(if $$(Q),echo "  FUZZCC  $$@")
-	$$(Q)clang $$(FUZZ_CFLAGS) -o $$@ $$($(1)_SRCS)
+	@$$(if $$(Q),printf '  %-7s %s\n' $(4) $$@)
+	$$(Q)clang $$($(3)) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS)
 endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t),fuzz,FUZZ_CFLAGS,FUZZCC)))
 
-.PHONY: fuzz
+# `make fuzz` runs every target for FUZZ_SECONDS on its committed seeds
+# (test/fuzz/corpus/<target>, read only) and what earlier runs found
+# (out/fuzz/corpus-<target>); make check uses FUZZ_CHECK_SECONDS each.
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_OPTS := -seed=1 -timeout=30 -rss_limit_mb=2048
+
+.PHONY: fuzz fuzz-coverage
 fuzz: $(addprefix $(OUT)/fuzz/,$(FUZZ_TARGETS))
 	@set -e; for t in $(FUZZ_TARGETS); do echo "== fuzz: $$t ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(OUT)/fuzz/corpus-$$t; \
-		$(OUT)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -seed=1 \
-			$(OUT)/fuzz/corpus-$$t 2>$(OUT)/fuzz/$$t.log || \
+		seeds=; [ -d test/fuzz/corpus/$$t ] && seeds=test/fuzz/corpus/$$t; \
+		$(OUT)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTS) \
+			$(OUT)/fuzz/corpus-$$t $$seeds 2>$(OUT)/fuzz/$$t.log || \
 			{ tail -30 $(OUT)/fuzz/$$t.log; exit 1; }; \
-		tail -1 $(OUT)/fuzz/$$t.log; done
+		grep -E '^#[0-9]+.*(DONE|pulse)' $(OUT)/fuzz/$$t.log | tail -1; done
+
+# Line coverage of each target's parser (<target>_PARSER) over the seeds
+# and what `make fuzz` found: the targets rebuilt with clang's source-based
+# coverage, each input run once.
+LLVM_VERSION ?= 14
+FUZZ_COV_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(FUZZ_CFLAGS)) \
+	-fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
+
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t),fuzz-cov,FUZZ_COV_CFLAGS,COVCC)))
+
+# One target's line: its inputs (seeds and found) run once, the profile
+# merged, the TOTAL line of llvm-cov's report over the parser's files.
+define fuzz_cov_report
+	@cd $(OUT)/fuzz-cov && mkdir -p ../fuzz/corpus-$(1) && \
+	LLVM_PROFILE_FILE=$(1).profraw ./$(1) -runs=0 -rss_limit_mb=2048 \
+		../fuzz/corpus-$(1) $(wildcard $(CURDIR)/test/fuzz/corpus/$(1)) \
+		>$(1).log 2>&1 || { tail -20 $(1).log; exit 1; }
+	@llvm-profdata-$(LLVM_VERSION) merge -sparse -o $(OUT)/fuzz-cov/$(1).profdata \
+		$(OUT)/fuzz-cov/$(1).profraw
+	@printf '%-18s %-56s %6s %8s\n' $(1) "$($(1)_PARSER)" \
+		$$(find $(OUT)/fuzz/corpus-$(1) $(wildcard test/fuzz/corpus/$(1)) \
+			-type f ! -name seeded | wc -l) \
+		$$(llvm-cov-$(LLVM_VERSION) report $(OUT)/fuzz-cov/$(1) \
+			-instr-profile=$(OUT)/fuzz-cov/$(1).profdata $($(1)_PARSER) | \
+			awk '/^TOTAL/ { print $$10 }')
+
+endef
+
+fuzz-coverage: $(addprefix $(OUT)/fuzz-cov/,$(FUZZ_TARGETS)) \
+		$(OUT)/fuzz/corpus-fuzz_tcglog/seeded
+	@printf '%-18s %-56s %6s %8s\n' target parser inputs lines
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_cov_report,$(t)))
 
 # ---- the commands in README.md ----------------------------------------------
 deps:
@@ -159,7 +201,7 @@ check: deps
 	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) unit
-	$(MAKE) fuzz
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	$(MAKE) build-checks
 	$(MAKE) qemu-tests
 

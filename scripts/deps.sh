@@ -4,7 +4,7 @@
 # the exact apt-get command to run.
 set -eu
 
-PACKAGES="make gcc binutils python3 python3-kconfiglib clang clang-format libclang-rt-14-dev \
+PACKAGES="make gcc binutils python3 python3-kconfiglib clang clang-format libclang-rt-14-dev llvm-14 \
 qemu-system-x86 qemu-utils seabios swtpm swtpm-tools libtpms-dev tpm2-tools \
 linux-image-amd64 busybox-static cpio gzip kmod grub-pc-bin grub-common \
 mtools dosfstools fdisk acpica-tools libcmocka-dev pkg-config xxd file"

@@ -169,14 +169,6 @@ static void boot_bev(struct boot_entry *e)
 	printf_console("Boot failed: %s returned\n", e->desc);
 }
 
-static bool all_zero(const u8 *p, u32 n)
-{
-	for (u32 i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 static void boot_drive(struct boot_entry *e)
 {
 	struct drive *d = e->drive;
@@ -191,13 +183,14 @@ static void boot_drive(struct boot_entry *e)
 			       e->desc, rc);
 		return;
 	}
-	if (all_zero(mbr, 512)) {
+	enum boot_sector_verdict verdict = boot_sector_check(mbr);
+	if (verdict == BOOT_SECTOR_EMPTY) {
 		printf_console("Boot failed: %s is empty (all-zero boot "
 			       "sector), not bootable\n",
 			       e->desc);
 		return;
 	}
-	if (mbr[510] != 0x55 || mbr[511] != 0xAA) {
+	if (verdict == BOOT_SECTOR_NO_SIGNATURE) {
 		printf_console("Boot failed: %s is not bootable (no 0x55AA "
 			       "boot signature)\n",
 			       e->desc);

@@ -88,9 +88,7 @@ static void memory_init(void)
 	struct e820_entry qe[32];
 	int size = fw_cfg_read_file("etc/e820", qe, sizeof(qe));
 	if (size > 0) {
-		for (int i = 0; i < size / (int)sizeof(qe[0]) && i < 32; i++)
-			if (!e820_add(m, qe[i].start, qe[i].size, qe[i].type))
-				dprint(DL_ERR, "e820: table full\n");
+		e820_add_qemu(m, qe, MIN((u32)size, (u32)sizeof(qe)));
 	} else {
 		u32 above16m = (cmos_read(0x34) | cmos_read(0x35) << 8) << 16;
 		u64 above4g = (u64)(cmos_read(0x5B) | cmos_read(0x5C) << 8 |

@@ -55,35 +55,6 @@ static const char *const source_name[] = {
     [ACPI_TPM_SRC_NO_ACPI] = "not in ACPI",
 };
 
-// Bytes readable from addr on: the rest of the loader blob or of the
-// reserved high zone holding it; 0 when it is in neither.
-static u32 room_at(u64 addr)
-{
-	if (!addr || addr >> 32)
-		return 0;
-	for (int i = 0; i < acpi_loaded.count && i < LOADER_MAX_FILES; i++) {
-		const struct loader_file *f = &acpi_loaded.files[i];
-		u32 start = phys_addr(f->data);
-		if (f->data && addr >= start && addr - start < f->size)
-			return f->size - (u32)(addr - start);
-	}
-	u32 lo = high_zone_start(), hi = high_zone_end();
-	if (addr >= lo && addr < hi)
-		return hi - (u32)addr;
-	return 0;
-}
-
-static struct acpi_header *table_at(u64 addr, u32 min_len)
-{
-	u32 room = room_at(addr);
-	if (room < HDR_SIZE)
-		return NULL;
-	struct acpi_header *h = phys_ptr((u32)addr);
-	if (h->length < MAX(min_len, HDR_SIZE) || h->length > room)
-		return NULL;
-	return h;
-}
-
 static u8 sum8(const void *p, u32 len)
 {
 	const u8 *b = p;
@@ -115,7 +86,7 @@ static void set_rsdp_checksums(struct acpi_tree *t)
 
 static struct acpi_header *root_at(u64 addr, const char *sig)
 {
-	struct acpi_header *h = table_at(addr, HDR_SIZE);
+	struct acpi_header *h = acpi_table_at(addr, HDR_SIZE);
 	if (!h && addr)
 		dprint(DL_ERR,
 		       "acpi-tpm: %s at 0x%llx is outside the ACPI "
@@ -135,7 +106,7 @@ static void find_tree(struct acpi_tree *t)
 	struct acpi_rsdp *r = (struct acpi_rsdp *)acpi_rsdp();
 	if (!r)
 		return;
-	u32 room = room_at(phys_addr(r));
+	u32 room = acpi_room_at(phys_addr(r));
 	if (room < ACPI_RSDP_V1_SIZE) {
 		dprint(DL_ERR, "acpi-tpm: RSDP outside the ACPI blobs\n");
 		return;
@@ -189,7 +160,7 @@ static struct acpi_header *find_table(struct acpi_tree *t, const char *sig,
 		u32 es = entry_size(t, roots[r]);
 		for (u32 i = 0; i < entry_count(roots[r], es); i++) {
 			u64 a = get_entry(entry_ptr(roots[r], es, i), es);
-			struct acpi_header *h = table_at(a, min_len);
+			struct acpi_header *h = acpi_table_at(a, min_len);
 			if (h && !memcmp(h->signature, sig, 4))
 				return h;
 		}
@@ -210,7 +181,8 @@ static void relink(struct acpi_tree *t, const char *sig,
 		bool changed = false;
 		for (u32 i = 0; i < entry_count(roots[r], es); i++) {
 			u8 *p = entry_ptr(roots[r], es, i);
-			struct acpi_header *h = table_at(get_entry(p, es), 0);
+			struct acpi_header *h =
+			    acpi_table_at(get_entry(p, es), 0);
 			if (h && h != repl && !memcmp(h->signature, sig, 4)) {
 				put_entry(p, es, phys_addr(repl));
 				changed = true;
@@ -225,7 +197,7 @@ static void relink(struct acpi_tree *t, const char *sig,
 // length field says.
 static bool names_sig(u64 addr, const char *sig)
 {
-	return room_at(addr) >= HDR_SIZE &&
+	return acpi_room_at(addr) >= HDR_SIZE &&
 	       !memcmp(phys_ptr((u32)addr), sig, 4);
 }
 
@@ -507,7 +479,7 @@ static bool namespace_has_tpm(struct acpi_tree *t)
 		if (len >= ACPI_FADT_X_DSDT + 8 &&
 		    get_le64(fadt + ACPI_FADT_X_DSDT))
 			a = get_le64(fadt + ACPI_FADT_X_DSDT);
-		struct acpi_header *d = table_at(a, HDR_SIZE);
+		struct acpi_header *d = acpi_table_at(a, HDR_SIZE);
 		if (d && !memcmp(d->signature, "DSDT", 4) && aml_has_tpm(d))
 			return true;
 	}
@@ -518,7 +490,7 @@ static bool namespace_has_tpm(struct acpi_tree *t)
 		u32 es = entry_size(t, roots[r]);
 		for (u32 i = 0; i < entry_count(roots[r], es); i++) {
 			u64 a = get_entry(entry_ptr(roots[r], es, i), es);
-			struct acpi_header *h = table_at(a, HDR_SIZE);
+			struct acpi_header *h = acpi_table_at(a, HDR_SIZE);
 			if (h && !memcmp(h->signature, "SSDT", 4) &&
 			    aml_has_tpm(h))
 				return true;

@@ -16,7 +16,10 @@ static int parse_hex(const char *s, const char *end, const char **next)
 					       : -1;
 		if (d < 0)
 			break;
-		v = v * 16 + d;
+		// Saturate: a long run of digits names no slot or unit,
+		// and must not overflow.
+		if (v < 0x10000)
+			v = v * 16 + d;
 		digits++;
 		s++;
 	}
@@ -28,7 +31,8 @@ static int parse_hex(const char *s, const char *end, const char **next)
 static int unit_of(const char *line, const char *end, const char *name)
 {
 	size_t n = strlen(name);
-	for (const char *p = line; p + n < end; p++) {
+	// "/" + name + "@" must fit before the end of the line.
+	for (const char *p = line; p + 1 + n < end; p++) {
 		if (*p == '/' && !strncmp(p + 1, name, n) && p[1 + n] == '@') {
 			const char *next;
 			return parse_hex(p + 2 + n, end, &next);

@@ -2,6 +2,7 @@
 // neighbours merge so the OS sees a short, sorted, non-overlapping list.
 #include "fw/e820.h"
 #include "lib/string.h"
+#include "output.h"
 
 struct e820_map bios_e820;
 
@@ -63,9 +64,17 @@ static void merge(struct e820_map *m)
 	}
 }
 
+// The map describes addresses below 2^64: a range reaching past the top
+// ends there (an end that wraps would overlap everything).
+static u64 clip(u64 start, u64 size)
+{
+	return size > ~start ? ~start : size;
+}
+
 bool e820_remove(struct e820_map *m, u64 start, u64 size)
 {
 	struct e820_map saved = *m;
+	size = clip(start, size);
 	if (!size)
 		return true;
 	if (!cut(m, start, start + size)) {
@@ -77,6 +86,7 @@ bool e820_remove(struct e820_map *m, u64 start, u64 size)
 
 bool e820_add(struct e820_map *m, u64 start, u64 size, u32 type)
 {
+	size = clip(start, size);
 	if (!size)
 		return true;
 	struct e820_map saved = *m;
@@ -106,4 +116,19 @@ u64 e820_ram_top_below(const struct e820_map *m, u64 limit)
 			top = MIN(end, limit);
 	}
 	return top;
+}
+
+int e820_add_qemu(struct e820_map *m, const void *file, u32 size)
+{
+	const struct e820_entry *qe = file;
+	int n = 0;
+	for (u32 i = 0; i < size / sizeof(*qe); i++) {
+		struct e820_entry e;
+		memcpy(&e, &qe[i], sizeof(e)); // file may be unaligned
+		if (e820_add(m, e.start, e.size, e.type))
+			n++;
+		else
+			dprint(DL_ERR, "e820: table full\n");
+	}
+	return n;
 }

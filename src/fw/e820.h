@@ -29,6 +29,9 @@ struct e820_map {
 bool e820_add(struct e820_map *m, u64 start, u64 size, u32 type);
 // Remove a range entirely (e.g. a hole).
 bool e820_remove(struct e820_map *m, u64 start, u64 size);
+// QEMU's etc/e820 (`size` bytes of e820 entries: RAM and what QEMU
+// reserves) added in file order; returns the number of entries taken.
+int e820_add_qemu(struct e820_map *m, const void *file, u32 size);
 // End of the RAM that begins at or below `limit` and is contiguous from 1 MiB.
 u64 e820_ram_top_below(const struct e820_map *m, u64 limit);
 

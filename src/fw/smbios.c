@@ -21,8 +21,43 @@ static u8 checksum(const u8 *p, u32 n)
 	return (u8)-sum;
 }
 
+// SMBIOS 3.6, 5.2.2: the 3.x entry point is 18h bytes, its length at 6,
+// checksum at 5, table maximum size at 0Ch and u64 table address at 10h.
+// 5.2.1: the 2.1 entry point is 1Fh bytes, length at 5, checksum at 4;
+// its intermediate part at 10h ("_DMI_") has a u16 table length at 16h,
+// the u32 address at 18h and a checksum at 15h over its 15 bytes. A length
+// field outside [structure size, file size] would leave checksums that
+// cannot add up (the checksum byte outside the range they cover).
+bool smbios_fix_entry(u8 *ep, u32 size, u32 table_addr, u32 table_len)
+{
+	if (size >= 24 && !memcmp(ep, "_SM3_", 5) && ep[6] >= 24 &&
+	    ep[6] <= size) {
+		put_le64(ep + 0x10, table_addr);
+		put_le32(ep + 0x0C, table_len);
+		ep[5] = 0;
+		ep[5] = checksum(ep, ep[6]);
+		return true;
+	}
+	if (size >= 31 && !memcmp(ep, "_SM_", 4) && ep[5] >= 31 &&
+	    ep[5] <= size && !memcmp(ep + 0x10, "_DMI_", 5) &&
+	    table_len <= 0xFFFF) {
+		put_le16(ep + 0x16, (u16)table_len);
+		put_le32(ep + 0x18, table_addr);
+		ep[0x15] = 0;
+		ep[0x15] = checksum(ep + 0x10, 15);
+		ep[4] = 0;
+		ep[4] = checksum(ep, ep[5]);
+		return true;
+	}
+	return false;
+}
+
 void smbios_setup(void)
 {
+	// Nothing installed until the checks below pass (and nothing kept
+	// from an earlier call: the fuzz target calls this repeatedly).
+	entry = table = NULL;
+	entry_len = table_len = 0;
 	const struct fw_cfg_file *a = fw_cfg_find("etc/smbios/smbios-anchor");
 	const struct fw_cfg_file *t = fw_cfg_find("etc/smbios/smbios-tables");
 	if (!a || !t || a->size < 24 || a->size > 32 || !t->size) {
@@ -35,27 +70,7 @@ void smbios_setup(void)
 		return;
 	fw_cfg_read(a->select, 0, ep, a->size);
 	fw_cfg_read(t->select, 0, tab, t->size);
-	if (!memcmp(ep, "_SM3_", 5) && a->size >= 24) {
-		// 3.x entry point: u64 table address at 0x10, checksum at 5
-		// over the length at 6.
-		put_le64(ep + 0x10, phys_addr(tab));
-		put_le32(ep + 0x0C, t->size);
-		u8 len = MIN(ep[6], (u8)a->size);
-		ep[5] = 0;
-		ep[5] = checksum(ep, len);
-	} else if (!memcmp(ep, "_SM_", 4) && a->size >= 31 &&
-		   !memcmp(ep + 0x10, "_DMI_", 5)) {
-		// 2.1 entry point: intermediate part at 0x10 (table length at
-		// 0x16, address at 0x18) with its checksum at 0x15; the whole
-		// entry's checksum at 4 over the length at 5.
-		put_le16(ep + 0x16, (u16)t->size);
-		put_le32(ep + 0x18, phys_addr(tab));
-		ep[0x15] = 0;
-		ep[0x15] = checksum(ep + 0x10, 15);
-		u8 len = MIN(ep[5], (u8)a->size);
-		ep[4] = 0;
-		ep[4] = checksum(ep, len);
-	} else {
+	if (!smbios_fix_entry(ep, a->size, phys_addr(tab), t->size)) {
 		printf_console("warning: SMBIOS anchor from QEMU is malformed; "
 			       "no SMBIOS tables\n");
 		return;

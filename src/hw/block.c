@@ -100,6 +100,18 @@ int drive_write(struct drive *d, u64 lba, u32 count, const void *buf)
 	return d->transfer(d, true, lba, count, (u8 *)buf);
 }
 
+enum boot_sector_verdict boot_sector_check(const u8 *sector)
+{
+	u8 any = 0;
+	for (u32 i = 0; i < 512; i++)
+		any |= sector[i];
+	if (!any)
+		return BOOT_SECTOR_EMPTY;
+	if (sector[510] != 0x55 || sector[511] != 0xAA)
+		return BOOT_SECTOR_NO_SIGNATURE;
+	return BOOT_SECTOR_OK;
+}
+
 void drive_make_first(struct drive *first)
 {
 	int i;

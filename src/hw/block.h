@@ -55,6 +55,15 @@ struct drive *drive_at(int index);
 // Reads through ops with range checks; the one entry point boot code uses.
 int drive_read(struct drive *d, u64 lba, u32 count, void *buf);
 int drive_write(struct drive *d, u64 lba, u32 count, const void *buf);
+// What the boot code checks in a boot sector (512 bytes) before jumping to
+// it: the 55h AAh signature at 510, and that it is not all zeros (a blank
+// disk whose read "succeeded").
+enum boot_sector_verdict {
+	BOOT_SECTOR_OK,
+	BOOT_SECTOR_EMPTY,
+	BOOT_SECTOR_NO_SIGNATURE,
+};
+enum boot_sector_verdict boot_sector_check(const u8 *sector);
 // Change the order of BIOS numbers (boot order): `first` becomes 0x80.
 void drive_make_first(struct drive *first);
 

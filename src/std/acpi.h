@@ -44,7 +44,8 @@ STATIC_ASSERT(sizeof(struct acpi_rsdp) == 36, "RSDP v2 size");
 // ACPI 6.5 5.2.9 "Fixed ACPI Description Table (FADT)": the DSDT address,
 // and its 64-bit form, which takes precedence when the FADT is long enough
 // to hold it and it is nonzero.
-#define ACPI_FADT_DSDT 40    // u32
-#define ACPI_FADT_X_DSDT 140 // u64
+#define ACPI_FADT_FIRMWARE_CTRL 36 // u32: the FACS
+#define ACPI_FADT_DSDT 40	   // u32
+#define ACPI_FADT_X_DSDT 140	   // u64
 
 #endif

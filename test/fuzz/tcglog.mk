@@ -2,6 +2,7 @@ FUZZ_TARGETS += fuzz_tcglog
 fuzz_tcglog_SRCS := test/fuzz/fuzz_tcglog.c src/tcgbios/tcglog.c \
 	src/crypto/hash.c src/crypto/sha1.c src/crypto/sha256.c \
 	src/crypto/sha512.c src/crypto/sm3.c
+fuzz_tcglog_PARSER := src/tcgbios/tcglog.c
 
 # Seed the corpus with the sample logs mklog writes (trimmed .log files
 # only: the 64 KiB padded areas would slow every run down).

@@ -1,5 +1,5 @@
 UNIT_TESTS += test_e820
-test_e820_SRCS := test/unit/test_e820.c src/fw/e820.c
+test_e820_SRCS := test/unit/test_e820.c src/fw/e820.c test/unit/host_output.c
 test_e820_LIBS := -lcmocka
 
 UNIT_TESTS += test_bootorder
@@ -14,3 +14,7 @@ test_tableloader_LIBS := -lcmocka
 UNIT_TESTS += test_pci_alloc
 test_pci_alloc_SRCS := test/unit/test_pci_alloc.c src/fw/pci_alloc.c
 test_pci_alloc_LIBS := -lcmocka
+
+UNIT_TESTS += test_smbios
+test_smbios_SRCS := test/unit/test_smbios.c src/fw/smbios.c
+test_smbios_LIBS := -lcmocka

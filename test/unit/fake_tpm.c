@@ -1,11 +1,10 @@
 // Register-level TPM fake for the host tests: TIS/FIFO and CRB state
-// machines after the PTP, executing commands on libtpms.
+// machines after the PTP, executing commands on the engine of
+// fake_tpm_libtpms.c (or, in the fuzz targets, one that replays input).
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libtpms/tpm_library.h>
 
 #include "fake_tpm.h"
 #include "hw/clock.h"
@@ -26,7 +25,6 @@ enum tis_state { ST_IDLE, ST_READY, ST_RECEPTION, ST_EXECUTION, ST_COMPLETION };
 static struct {
 	enum fake_iface iface;
 	int version;
-	bool engine_up;
 	enum fake_fault fault;
 	u16 burst;
 	bool crb_all_loc;
@@ -56,145 +54,8 @@ static struct {
 } f;
 
 static u64 now;
-static int exec_locality;
-
-// ---- In-memory NV for libtpms ---------------------------------------------
-
-struct nv_blob {
-	char name[64];
-	unsigned char *data;
-	uint32_t len;
-};
-static struct nv_blob nv[8];
-
-static struct nv_blob *nv_find(const char *name, bool create)
-{
-	for (size_t i = 0; i < sizeof(nv) / sizeof(nv[0]); i++)
-		if (nv[i].data && !strcmp(nv[i].name, name))
-			return &nv[i];
-	if (!create)
-		return NULL;
-	for (size_t i = 0; i < sizeof(nv) / sizeof(nv[0]); i++)
-		if (!nv[i].data) {
-			snprintf(nv[i].name, sizeof(nv[i].name), "%s", name);
-			return &nv[i];
-		}
-	abort();
-}
-
-static void nv_clear(void)
-{
-	for (size_t i = 0; i < sizeof(nv) / sizeof(nv[0]); i++) {
-		free(nv[i].data);
-		nv[i].data = NULL;
-	}
-}
-
-static TPM_RESULT cb_nv_init(void)
-{
-	return TPM_SUCCESS;
-}
-
-static TPM_RESULT cb_nv_load(unsigned char **data, uint32_t *length,
-			     uint32_t tpm_number, const char *name)
-{
-	(void)tpm_number;
-	struct nv_blob *b = nv_find(name, false);
-	if (!b)
-		return TPM_NON_FATAL; // TPM_RETRY: "no such state yet"
-	*data = malloc(b->len);
-	memcpy(*data, b->data, b->len);
-	*length = b->len;
-	return TPM_SUCCESS;
-}
-
-static TPM_RESULT cb_nv_store(const unsigned char *data, uint32_t length,
-			      uint32_t tpm_number, const char *name)
-{
-	(void)tpm_number;
-	struct nv_blob *b = nv_find(name, true);
-	unsigned char *copy = malloc(length ? length : 1);
-	memcpy(copy, data, length);
-	free(b->data);
-	b->data = copy;
-	b->len = length;
-	return TPM_SUCCESS;
-}
-
-static TPM_RESULT cb_nv_delete(uint32_t tpm_number, const char *name,
-			       TPM_BOOL must_exist)
-{
-	(void)tpm_number;
-	struct nv_blob *b = nv_find(name, false);
-	if (!b)
-		return must_exist ? TPM_FAIL : TPM_SUCCESS;
-	free(b->data);
-	b->data = NULL;
-	return TPM_SUCCESS;
-}
-
-static TPM_RESULT cb_io_init(void)
-{
-	return TPM_SUCCESS;
-}
-
-static TPM_RESULT cb_locality(TPM_MODIFIER_INDICATOR *loc, uint32_t tpm_number)
-{
-	(void)tpm_number;
-	*loc = (TPM_MODIFIER_INDICATOR)exec_locality;
-	return TPM_SUCCESS;
-}
-
-static TPM_RESULT cb_pp(TPM_BOOL *pp, uint32_t tpm_number)
-{
-	(void)tpm_number;
-	*pp = FALSE;
-	return TPM_SUCCESS;
-}
-
-static unsigned char *lib_rsp;
-static uint32_t lib_cap;
-
-static void engine_start(void)
-{
-	static struct libtpms_callbacks cbs = {
-	    .sizeOfStruct = sizeof(struct libtpms_callbacks),
-	    .tpm_nvram_init = cb_nv_init,
-	    .tpm_nvram_loaddata = cb_nv_load,
-	    .tpm_nvram_storedata = cb_nv_store,
-	    .tpm_nvram_deletename = cb_nv_delete,
-	    .tpm_io_init = cb_io_init,
-	    .tpm_io_getlocality = cb_locality,
-	    .tpm_io_getphysicalpresence = cb_pp,
-	};
-	if (TPMLIB_ChooseTPMVersion(f.version == 12 ? TPMLIB_TPM_VERSION_1_2
-						    : TPMLIB_TPM_VERSION_2) ||
-	    TPMLIB_RegisterCallbacks(&cbs) || TPMLIB_MainInit()) {
-		fprintf(stderr, "fake_tpm: libtpms init failed\n");
-		abort();
-	}
-	f.engine_up = true;
-}
-
-static void engine_stop(void)
-{
-	if (f.engine_up)
-		TPMLIB_Terminate();
-	f.engine_up = false;
-}
-
-u32 fake_tpm_engine(const u8 *cmd, u32 len, u8 *rsp, u32 max, int locality)
-{
-	uint32_t out_len = 0;
-	exec_locality = locality;
-	if (TPMLIB_Process(&lib_rsp, &out_len, &lib_cap, (unsigned char *)cmd,
-			   len) != TPM_SUCCESS)
-		abort();
-	if (out_len > max)
-		abort();
-	memcpy(rsp, lib_rsp, out_len);
-	return out_len;
-}
+static u32 clock_step = 3;
+static fake_read_filter read_filter;
 
 // ---- Register state
 // ------------------------------------------------------------
@@ -215,8 +76,7 @@ static void regs_reset(void)
 
 void fake_tpm_init(enum fake_iface iface, int version)
 {
-	engine_stop();
-	nv_clear();
+	fake_engine_stop(true);
 	memset(&f, 0, sizeof(f));
 	f.iface = iface;
 	f.version = version;
@@ -225,24 +85,20 @@ void fake_tpm_init(enum fake_iface iface, int version)
 	f.last_loc = -1;
 	regs_reset();
 	if (iface != FAKE_NONE)
-		engine_start();
+		fake_engine_start(version);
 }
 
 void fake_tpm_reset(void)
 {
-	engine_stop();
+	fake_engine_stop(false);
 	regs_reset();
 	if (f.iface != FAKE_NONE)
-		engine_start();
+		fake_engine_start(f.version);
 }
 
 void fake_tpm_fini(void)
 {
-	engine_stop();
-	nv_clear();
-	free(lib_rsp);
-	lib_rsp = NULL;
-	lib_cap = 0;
+	fake_engine_stop(true);
 }
 
 void fake_tpm_set_fault(enum fake_fault flt)
@@ -299,6 +155,14 @@ u32 fake_tpm_max_chunk(void)
 {
 	return f.max_chunk;
 }
+void fake_tpm_set_clock_step(u32 us)
+{
+	clock_step = us;
+}
+void fake_tpm_set_read_filter(fake_read_filter fn)
+{
+	read_filter = fn;
+}
 u64 fake_clock_now(void)
 {
 	return now;
@@ -348,7 +212,8 @@ static void execute(const u8 *cmd, u32 len)
 			put_be32(f.rsp + 2, 0x10000);
 		break;
 	case FAULT_OVERSIZED:
-		memset(f.rsp + f.rsp_len, 0, 2000 - f.rsp_len);
+		if (f.rsp_len < 2000)
+			memset(f.rsp + f.rsp_len, 0, 2000 - f.rsp_len);
 		f.rsp_len = 2000;
 		put_be32(f.rsp + 2, f.rsp_len);
 		break;
@@ -728,17 +593,30 @@ static void bus_write8(u32 addr, u8 v)
 	crb_write32(loc, reg & ~3u, (u32)v << (8 * (reg & 3)));
 }
 
+static u32 filtered(u32 addr, u32 v, int width)
+{
+	return read_filter ? read_filter(addr, v, width) : v;
+}
+
+static u32 read32(u32 addr);
+
 u8 mmio_read8(u32 addr)
 {
-	return bus_read8(addr);
+	return (u8)filtered(addr, bus_read8(addr), 1);
 }
 
 u16 mmio_read16(u32 addr)
 {
-	return (u16)(bus_read8(addr) | bus_read8(addr + 1) << 8);
+	return (u16)filtered(addr, bus_read8(addr) | bus_read8(addr + 1) << 8,
+			     2);
 }
 
 u32 mmio_read32(u32 addr)
+{
+	return filtered(addr, read32(addr), 4);
+}
+
+static u32 read32(u32 addr)
 {
 	if (f.iface == FAKE_CRB && in_window(addr) &&
 	    (addr - TPM_MMIO_BASE) % TPM_LOCALITY_STRIDE <
@@ -787,40 +665,12 @@ void mmio_write32(u32 addr, u32 v)
 		bus_write8(addr + i, (u8)(v >> (8 * i)));
 }
 
-u8 inb(u16 port)
-{
-	(void)port;
-	return 0xFF;
-}
-u16 inw(u16 port)
-{
-	(void)port;
-	return 0xFFFF;
-}
-u32 inl(u16 port)
-{
-	(void)port;
-	return 0xFFFFFFFF;
-}
-void outb(u8 v, u16 port)
-{
-	(void)v, (void)port;
-}
-void outw(u16 v, u16 port)
-{
-	(void)v, (void)port;
-}
-void outl(u32 v, u16 port)
-{
-	(void)v, (void)port;
-}
-
 // ---- clock.h and output.h for the host
 // -----------------------------------------
 
 u64 clock_us(void)
 {
-	return now += 3;
+	return now += clock_step;
 }
 void udelay(u32 us)
 {

@@ -1,7 +1,7 @@
 // Register-level fake of a TPM at 0xFED40000 (TIS/FIFO with five
 // localities, or CRB) backed by libtpms, with fault injection. It also
-// provides the host versions of the MMIO/port accessors (hw/io.h), a
-// virtual clock (hw/clock.h) and the output functions (output.h).
+// provides the host versions of the MMIO accessors (hw/io.h; the ports
+// are in host_ports.c) and a virtual clock (hw/clock.h).
 #ifndef MBIOS_TEST_FAKE_TPM_H
 #define MBIOS_TEST_FAKE_TPM_H
 
@@ -45,6 +45,12 @@ void fake_tpm_set_burst(u16 burst); // TIS burstCount maximum (default 64)
 void fake_tpm_set_crb_localities(bool all); // CRB CapLocality (default 0)
 void fake_tpm_set_tis_ifver(int ifver);	    // TIS INTF_CAPABILITY version
 void fake_tpm_set_intf_id(u32 v);	    // TIS TPM_INTERFACE_ID override
+// Fuzzing: every clock_us() call advances the virtual clock by `us`
+// (default 3), so that timeouts expire after a few hundred polls; every
+// MMIO read the driver makes passes through `fn`, which may change it.
+typedef u32 (*fake_read_filter)(u32 addr, u32 value, int width);
+void fake_tpm_set_clock_step(u32 us);
+void fake_tpm_set_read_filter(fake_read_filter fn);
 
 // Statistics.
 u32 fake_tpm_commands(void);	    // commands the engine executed
@@ -53,8 +59,11 @@ int fake_tpm_last_locality(void);   // locality of the last command
 int fake_tpm_active_locality(void); // -1 when none
 u32 fake_tpm_max_chunk(void);	    // most FIFO bytes moved in one burst window
 
-// Run a command on the engine directly (no registers) at `locality`.
-// Returns the response length.
+// The command engine (fake_tpm_libtpms.c; the fuzz targets bring their
+// own). fake_tpm_engine runs a command directly (no registers) at
+// `locality` and returns the response length.
+void fake_engine_start(int version);
+void fake_engine_stop(bool forget_nv);
 u32 fake_tpm_engine(const u8 *cmd, u32 len, u8 *rsp, u32 max, int locality);
 
 // Virtual clock (microseconds). Output capture: host_output.h.

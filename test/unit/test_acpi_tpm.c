@@ -1055,11 +1055,39 @@ static void test_random_damage(void **s)
 	}
 }
 
+// acpi_find_table used to follow any address the tables gave it and read
+// the RSDP's XSDT field whatever the blob's size: now only tables inside
+// the loader blobs or the high zone are looked at (the guard pages make an
+// unbounded read fault).
+static void test_find_table_bounded(void **state)
+{
+	(void)state;
+	build(
+	    &(struct opts){.rsdp_rev = 2, .tpm = T_TPM2_V4, .log_blob = true});
+	assert_ptr_equal(acpi_find_table("APIC"), tables + O_APIC);
+	assert_ptr_equal(acpi_find_table("DSDT"), tables + O_DSDT);
+	assert_null(acpi_find_table("HPET"));
+	// An XSDT entry at a guard page, a FADT too short to hold the DSDT.
+	put_le64(tables + O_XSDT + 36 + 8, A(arena + 0x1000));
+	((struct acpi_header *)(tables + O_FADT))->length = 40;
+	assert_null(acpi_find_table("APIC"));
+	assert_null(acpi_find_table("DSDT"));
+	// A revision 2 RSDP in a 20-byte blob that ends at a guard page.
+	build(
+	    &(struct opts){.rsdp_rev = 0, .tpm = T_TPM2_V4, .log_blob = true});
+	rsdp->revision = 2;
+	assert_ptr_equal(acpi_find_table("APIC"), tables + O_APIC);
+	// A root table longer than its blob.
+	((struct acpi_header *)(tables + O_RSDT))->length = TABLES_SIZE;
+	assert_null(acpi_find_table("APIC"));
+}
+
 int main(void)
 {
 	verbose = getenv("MBIOS_TEST_VERBOSE") != NULL;
 	host_output_quiet = true; // its malformed-input rounds are noisy
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_find_table_bounded),
 	    cmocka_unit_test(test_qemu_tpm2_tis),
 	    cmocka_unit_test(test_qemu_tpm2_crb),
 	    cmocka_unit_test(test_qemu_tcpa),

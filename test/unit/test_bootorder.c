@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fw/bootorder.h"
@@ -46,11 +47,42 @@ static void test_mismatches(void **state)
 	assert_int_equal(bootorder_find(order, 12, &loc), -1);
 }
 
+// fuzz_bootorder: a long hex number in a path overflowed the parser's
+// int (UBSan). It now saturates and matches nothing.
+static void test_long_numbers(void **state)
+{
+	(void)state;
+	static const char text[] = "/pci@i0cf8/ide@fffffffffff1,1/drive@0\n"
+				   "/pci@i0cf8/ide@1,1/drive@100000000000\n"
+				   "/pci@i0cf8/ide@1,10000000001/drive@0\n"
+				   "/pci@i0cf8/ide@1,1/drive@1/disk@0";
+	struct boot_location loc = {NULL, 1, 1, 1, 0};
+	assert_int_equal(bootorder_find(text, sizeof(text) - 1, &loc), 3);
+	loc.channel = 0;
+	assert_int_equal(bootorder_find(text, sizeof(text) - 1, &loc), -1);
+}
+
+// fuzz_bootorder: a line ending in "/drive" (no '@') made the unit lookup
+// read one byte past the end of the file.
+static void test_unit_name_at_end(void **state)
+{
+	(void)state;
+	static const char path[] = "/pci@i0cf8/ide@1,1/drive";
+	char *text =
+	    malloc(sizeof(path) - 1); // exact: ASan sees the byte after
+	memcpy(text, path, sizeof(path) - 1);
+	struct boot_location loc = {NULL, 1, 1, 0, -1};
+	assert_int_equal(bootorder_find(text, sizeof(path) - 1, &loc), -1);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_matches),
 	    cmocka_unit_test(test_mismatches),
+	    cmocka_unit_test(test_long_numbers),
+	    cmocka_unit_test(test_unit_name_at_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,28 @@ static void test_full_table_unchanged(void **state)
 	assert_memory_equal(&m, &before, sizeof(m));
 }
 
+// fuzz_e820: an etc/e820 entry whose end wraps past 2^64 was inserted
+// as is, overlapping the RAM below it. It now ends at the top.
+static void test_wrapping_entry_clipped(void **state)
+{
+	(void)state;
+	struct e820_map m = {0};
+	assert_true(e820_add(&m, 0, 0x100000, E820_RAM));
+	assert_true(e820_add(&m, 0xFFFFFFFFFFFFF000ull, 0x2000, E820_RESERVED));
+	assert_int_equal(m.count, 2);
+	expect(&m, 0, 0, 0x100000, E820_RAM);
+	expect(&m, 1, 0xFFFFFFFFFFFFF000ull, 0xFFF, E820_RESERVED);
+	assert_true(e820_remove(&m, 0xFFFFFFFFFFFFF800ull, ~0ull));
+	expect(&m, 1, 0xFFFFFFFFFFFFF000ull, 0x800, E820_RESERVED);
+	// The same entry from QEMU's file.
+	struct e820_entry qe[2] = {{0, 0x100000, E820_RAM},
+				   {~0ull - 0xFFF, 0x10000, E820_RESERVED}};
+	struct e820_map q = {0};
+	assert_int_equal(e820_add_qemu(&q, qe, sizeof(qe)), 2);
+	expect(&q, 0, 0, 0x100000, E820_RAM);
+	expect(&q, 1, ~0ull - 0xFFF, 0xFFF, E820_RESERVED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -80,6 +102,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_and_overwrite),
 	    cmocka_unit_test(test_above_4g),
 	    cmocka_unit_test(test_full_table_unchanged),
+	    cmocka_unit_test(test_wrapping_entry_clipped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 # TPM stack: TIS/CRB drivers, command layer and start-up sequences against a
 # register-level fake backed by libtpms (TPM 1.2 and 2.0).
-TPM_FAKE := test/unit/fake_tpm.c test/unit/host_output.c src/hw/tpm_drivers.c
+TPM_FAKE := test/unit/fake_tpm.c test/unit/fake_tpm_libtpms.c \
+	test/unit/host_output.c test/unit/host_ports.c src/hw/tpm_drivers.c
 TPM_LIBS := -lcmocka -ltpms
 
 UNIT_TESTS += test_tpm_tis
