@@ -26,6 +26,13 @@ test_tpm_failclosed_SRCS := test/unit/test_tpm_failclosed.c \
 	$(TPM_FAKE)
 test_tpm_failclosed_LIBS := $(TPM_LIBS)
 
+# Menu/PPI operations and the PPI page (tcgbios/tpm_ops.c, tpm_ppi.c).
+UNIT_TESTS += test_tpm_ops
+test_tpm_ops_SRCS := test/unit/test_tpm_ops.c src/tcgbios/tpm_ops.c \
+	src/tcgbios/tpm_ppi.c src/tcgbios/tpm_startup.c src/tcgbios/tpm_cmd.c \
+	$(CRYPTO_SRCS) $(TPM_FAKE)
+test_tpm_ops_LIBS := $(TPM_LIBS)
+
 # The extend-then-log invariant against libtpms (log replay == TPM PCRs).
 UNIT_TESTS += test_tcg_measure
 test_tcg_measure_SRCS := test/unit/test_tcg_measure.c test/unit/tcg_replay.c \
