@@ -7,33 +7,8 @@
 #include "tpm_test_util.h"
 
 #include "crypto/hash.h"
-#include "tcgbios/tpm_startup.h"
 
-static struct tpm_state st;
-
-static int setup_tis20(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 20);
-	memset(&st, 0, sizeof(st));
-	return 0;
-}
-
-static int setup_crb20(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_CRB, 20);
-	memset(&st, 0, sizeof(st));
-	return 0;
-}
-
-static int setup_tis12(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 12);
-	memset(&st, 0, sizeof(st));
-	return 0;
-}
+#include "tpm_state_fixtures.h"
 
 // Zero extended with H(00000001h): a PCR after the cap alone.
 static void capped_value(u16 alg, u8 *out)
@@ -107,8 +82,7 @@ static void fail_closed(void)
 static void dead_setup(enum fake_iface iface, int version,
 		       enum fake_fault fault)
 {
-	fake_tpm_init(iface, version);
-	memset(&st, 0, sizeof(st));
+	fresh_tpm(iface, version);
 	fake_tpm_set_fault(fault);
 	u32 lines = host_console_lines();
 	u64 t0 = fake_clock_now();
@@ -153,8 +127,7 @@ static void test_no_answer(void **state)
 static void garbage_setup(enum fake_iface iface, int version,
 			  enum fake_fault fault)
 {
-	fake_tpm_init(iface, version);
-	memset(&st, 0, sizeof(st));
+	fresh_tpm(iface, version);
 	fake_tpm_set_fault(fault);
 	int rc = tpm_setup(&st, TPM_MMIO_BASE);
 	if (rc == 0)

@@ -8,12 +8,11 @@
 #include "tcgbios/tpm_ops.h"
 #include "tcgbios/tpm_ppi.h"
 
-static struct tpm_state st;
+#include "tpm_state_fixtures.h"
 
 static void start(int version)
 {
-	fake_tpm_init(FAKE_TIS, version);
-	memset(&st, 0, sizeof(st));
+	fresh_tpm(FAKE_TIS, version);
 	tpm_setup(&st, TPM_MMIO_BASE);
 	assert_true(st.present && !st.dead);
 }

@@ -3,33 +3,7 @@
 // re-starts and PCR bank changes. Failures: test_tpm_failclosed.c.
 #include "tpm_test_util.h"
 
-#include "tcgbios/tpm_startup.h"
-
-static struct tpm_state st;
-
-static int setup_tis20(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 20);
-	memset(&st, 0, sizeof(st));
-	return 0;
-}
-
-static int setup_crb20(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_CRB, 20);
-	memset(&st, 0, sizeof(st));
-	return 0;
-}
-
-static int setup_tis12(void **state)
-{
-	(void)state;
-	fake_tpm_init(FAKE_TIS, 12);
-	memset(&st, 0, sizeof(st));
-	return 0;
-}
+#include "tpm_state_fixtures.h"
 
 static void extend_pcr0(struct tpm_state *s, u8 fill)
 {
