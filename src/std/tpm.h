@@ -210,6 +210,7 @@
 #define TPM2_ST_SESSIONS 0x8002
 
 #define TPM2_CC_HierarchyControl 0x00000121
+#define TPM2_CC_ChangeEPS 0x00000124
 #define TPM2_CC_Clear 0x00000126
 #define TPM2_CC_ClearControl 0x00000127
 #define TPM2_CC_HierarchyChangeAuth 0x00000129

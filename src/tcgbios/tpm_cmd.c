@@ -687,16 +687,29 @@ int tpm2_pcr_allocate(struct tpm_dev *dev, const u8 *auth, u16 auth_len,
 	return rc;
 }
 
-int tpm2_clear(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
-	       u16 auth_len)
+// A command whose only parameter is one authorized handle.
+static int handle_only(struct tpm_dev *dev, u32 code, u32 auth_handle,
+		       const u8 *auth, u16 auth_len)
 {
 	if (!is_v20(dev))
 		return refuse(__func__, TPM_E_WRONG_VERSION);
 	struct tpm_writer w;
-	start(&w, TPM2_ST_SESSIONS, TPM2_CC_Clear);
+	start(&w, TPM2_ST_SESSIONS, code);
 	tw_u32(&w, auth_handle);
 	tw_pw_session(&w, auth, auth_len);
 	return run(dev, &w, NULL);
+}
+
+int tpm2_clear(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
+	       u16 auth_len)
+{
+	return handle_only(dev, TPM2_CC_Clear, auth_handle, auth, auth_len);
+}
+
+int tpm2_change_eps(struct tpm_dev *dev, const u8 *auth, u16 auth_len)
+{
+	return handle_only(dev, TPM2_CC_ChangeEPS, TPM2_RH_PLATFORM, auth,
+			   auth_len);
 }
 
 int tpm2_clear_control(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,

@@ -122,6 +122,9 @@ int tpm2_pcr_allocate(struct tpm_dev *dev, const u8 *auth, u16 auth_len,
 		      const struct tpm2_banks *sel, bool *success);
 int tpm2_clear(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
 	       u16 auth_len);
+// TPM2_ChangeEPS under the platform auth: a new endorsement seed (every EK
+// and its certificate become invalid).
+int tpm2_change_eps(struct tpm_dev *dev, const u8 *auth, u16 auth_len);
 int tpm2_clear_control(struct tpm_dev *dev, u32 auth_handle, const u8 *auth,
 		       u16 auth_len, bool disable);
 

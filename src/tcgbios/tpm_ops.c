@@ -20,6 +20,7 @@ enum step {
 	FORCE_CLEAR,
 	CLEAR20,
 	BANKS20,
+	CHANGE_EPS20,
 	NOTHING, // an operation that changes nothing (a stricter setting)
 };
 
@@ -159,6 +160,31 @@ static const struct op_desc ops[] = {
      true,
      "Set PCR banks",
      {BANKS20}},
+    {PPI_OP_CHANGE_EPS,
+     F20,
+     PPI_FUNC_PP_REQUIRED,
+     true,
+     "Change the endorsement primary seed",
+     {CHANGE_EPS20}},
+    {PPI_OP_PP_REQUIRED_FOR_CHANGE_EPS_FALSE,
+     F20,
+     PPI_FUNC_BLOCKED,
+     false,
+     NULL,
+     {END}},
+    {PPI_OP_PP_REQUIRED_FOR_CHANGE_EPS_TRUE,
+     F20,
+     PPI_FUNC_PP_NOT_REQUIRED,
+     false,
+     "Require confirmation for endorsement seed changes",
+     {NOTHING}},
+    // The log always carries a digest for every active bank.
+    {PPI_OP_LOG_ALL_DIGESTS,
+     F20,
+     PPI_FUNC_PP_NOT_REQUIRED,
+     false,
+     "Log all digests",
+     {NOTHING}},
     {PPI_OP_PP_REQUIRED_FOR_CHANGE_PCRS_FALSE,
      F20,
      PPI_FUNC_BLOCKED,
@@ -338,6 +364,8 @@ u32 tpm_op_run(struct tpm_state *s, u32 op, u32 arg, bool *reset)
 			rc = clear20(s);
 		else if (st == BANKS20)
 			rc = set_banks(s, arg, reset);
+		else if (st == CHANGE_EPS20)
+			rc = tpm2_change_eps(&s->dev, NULL, 0);
 		else if (st != NOTHING)
 			rc = step12(s, st, reset);
 	}

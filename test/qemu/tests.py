@@ -1548,7 +1548,7 @@ test("ppi-refuse-pc-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
 test("ppi-timeout-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _ppi(ctx, "q35", "crb", 2, 5, None, "refused", extra=_confirm_ms(ctx, 1500)))
 test("ppi-unsupported-pc-tis-tpm2", ["tpm", "tpmconfig"])(
-    lambda ctx: _ppi(ctx, "pc", "tis", 2, 33, None, "unsupported"))
+    lambda ctx: _ppi(ctx, "pc", "tis", 2, 34, None, "unsupported"))
 test("ppi-garbage-pc-tis-tpm2", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _ppi(ctx, "pc", "tis", 2, 200, None, "bios-failure", raw=True))
 test("ppi-banks-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=3)(

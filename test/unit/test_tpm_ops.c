@@ -44,6 +44,8 @@ static void test_clear20(void **state)
 	assert_int_equal(tpm_op_run(&st, PPI_OP_CLEAR, 0, &reset), 0);
 	assert_false(reset);
 	assert_int_equal(owner_empty_auth(), 0);
+	assert_int_equal(tpm_op_run(&st, PPI_OP_CHANGE_EPS, 0, &reset), 0);
+	assert_int_equal(tpm_op_run(&st, PPI_OP_LOG_ALL_DIGESTS, 0, &reset), 0);
 	// After the hand-off lock nothing runs.
 	assert_int_equal(tpm_prepare_boot(&st), 0);
 	assert_int_equal(tpm_op_run(&st, PPI_OP_CLEAR, 0, &reset),
@@ -134,7 +136,9 @@ static void test_func_table(void **state)
 	assert_int_equal(page[17], PPI_FUNC_BLOCKED);
 	assert_int_equal(page[18], PPI_FUNC_PP_NOT_REQUIRED);
 	assert_int_equal(page[1], PPI_FUNC_NOT_IMPLEMENTED); // 1.2 only
-	assert_int_equal(page[33], PPI_FUNC_NOT_IMPLEMENTED);
+	assert_int_equal(page[24], PPI_FUNC_PP_REQUIRED);
+	assert_int_equal(page[33], PPI_FUNC_PP_NOT_REQUIRED);
+	assert_int_equal(page[34], PPI_FUNC_NOT_IMPLEMENTED);
 	assert_int_equal(page[PPI_PPRP], 0xAA); // only func[] is written
 	start(12);
 	tpm_ppi_publish(&st, page);
@@ -167,7 +171,7 @@ static void test_requests(void **state)
 	// Refused, and answered at once: bad argument, out of range, not
 	// offered, blocked.
 	static const u32 bad[][2] = {{5, 1},	      {23, 0x100}, {256, 0},
-				     {0xFFFFFFFF, 0}, {33, 0},	   {17, 0}};
+				     {0xFFFFFFFF, 0}, {34, 0},	   {17, 0}};
 	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
 		put_request(page, bad[i][0], bad[i][1]);
 		assert_int_equal(tpm_ppi_request(&st, page, &op, &arg),
