@@ -1133,7 +1133,10 @@ ALG_NAMES = {0x0004: "sha1", 0x000B: "sha256", 0x000C: "sha384", 0x000D: "sha512
 EV_NO_ACTION = 3
 EV_SEPARATOR = 4
 EV_ACTION = 5
+EV_COMPACT_HASH = 0x0C
 EV_IPL = 0x0D
+# What the firmware logs the PCR 4 IPL code as (docs/measurements.md).
+EV_IPL_CODE = EV_COMPACT_HASH
 EV_IPL_PARTITION_DATA = 0x0E
 
 
@@ -1248,6 +1251,12 @@ def verify_with_tpm2_eventlog(log_path):
                        stderr=subprocess.STDOUT, timeout=120)
     out = r.stdout.decode(errors="replace")
     return r.returncode == 0 and "pcrs:" in out, out
+
+
+def tpm2_eventlog_complaints(out):
+    """The WARN/ERROR lines tpm2_eventlog printed (it prints them on stderr,
+    merged into out by verify_with_tpm2_eventlog)."""
+    return [l.strip() for l in out.splitlines() if re.match(r"\s*(WARN|ERROR)", l)]
 
 
 # --------------------------------------------------------------------------

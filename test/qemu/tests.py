@@ -345,6 +345,9 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None, capped=None):
     with open(os.path.join(ctx.workdir, "tpm2_eventlog.txt"), "w") as f:
         f.write(out)
     ctx.check(ok, "tpm2_eventlog parses the log (exit 0, prints pcrs:)")
+    complaints = mbtest.tpm2_eventlog_complaints(out)
+    ctx.check(not complaints, "tpm2_eventlog prints no warning or error (%d: %s)"
+              % (len(complaints), complaints[:1]))
 
     # 2. independent replay of PCRs 0-7 in every bank
     try:
@@ -385,10 +388,11 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None, capped=None):
                                   for a, d in calling[0].digests.items()),
                   "PCR4 has EV_ACTION 'Calling INT 19h' with the digest of the string")
     if mbr is not None:
-        ipl = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_IPL]
+        ipl = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_IPL_CODE]
         ok = any(all(d == _hash(mbtest.ALG_NAMES[a], mbr[:440]) for a, d in e.digests.items())
                  for e in ipl)
-        ctx.check(ok, "PCR4 has EV_IPL measuring MBR bytes 0-439 (%d EV_IPL events)" % len(ipl))
+        ctx.check(ok, "PCR4 has EV_COMPACT_HASH measuring MBR bytes 0-439 (%d such events)"
+                  % len(ipl))
         part = [e for e in events if e.pcr == 5 and e.type == mbtest.EV_IPL_PARTITION_DATA]
         ok = any(all(d == _hash(mbtest.ALG_NAMES[a], mbr[440:512]) for a, d in e.digests.items())
                  for e in part)
@@ -947,7 +951,7 @@ def _pcrdiff_cmdline(ctx):
     b = _measured_boot(ctx.sub("cmdline-b"), ctx.bios, machine="q35", append=app_b)
     for label, m, app in (("cmdline-a", a, app_a), ("cmdline-b", b, app_b)):
         line = (mbtest.KERNEL_CMDLINE + " " + app).encode()
-        _check_digest_of(ctx.sub(label), m, 4, mbtest.EV_IPL, line, "the command line",
+        _check_digest_of(ctx.sub(label), m, 4, mbtest.EV_IPL_CODE, line, "the command line",
                          data_pred=lambda d, line=line: d.rstrip(b"\0") == line)
     _compare_pcrs(ctx, a, b, differ=[4], equal=[0, 1, 2, 3])
 
