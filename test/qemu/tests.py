@@ -413,7 +413,8 @@ def direct_inputs(append, tpm2_tools=False, kernel=None):
 def prediction_args(bios, machine, version, banks, inputs, mem="512"):
     bank_args = ["--tpm12"] if version == 1 else (
         [] if banks == "all" else ["--banks", banks])
-    return ["--bios", bios, "--machine", machine, "--mem", mem] + bank_args + inputs
+    mib = int(mem[:-1]) * 1024 if str(mem).upper().endswith("G") else int(str(mem).rstrip("Mm"))
+    return ["--bios", bios, "--machine", machine, "--mem", str(mib)] + bank_args + inputs
 
 
 def check_prediction(ctx, m, bios, machine, version, banks, inputs, reference=None,
