@@ -1449,7 +1449,7 @@ def _check_unseal(sctx, rep, name, secret, expect):
 
 
 def _seal_lines(pol_one, pol_two, secrets):
-    return ["policy " + SEAL_SEL,
+    return ["policy " + SEAL_SEL, "pcrread " + SEAL_SEL,
             "seal one %s %s %s" % (SEAL_HANDLES["one"], pol_one, secrets["one"]),
             "seal two %s %s %s" % (SEAL_HANDLES["two"], pol_two, secrets["two"])]
 
@@ -1462,6 +1462,13 @@ def _check_sealed(sctx, rep, pol_one):
     got = [v.split()[1] for v in rep.all("attest_policy") if v.startswith(SEAL_SEL)]
     sctx.check(got == [pol_one], "the TPM's own PolicyPCR digest of its PCRs now (trial "
                "session) = the prediction (%s)" % (got[0][:16] if got else "none"))
+    # mbios-attest policy reads tpm2_pcrread's own YAML
+    yaml = os.path.join(sctx.workdir, "tpm2_pcrread.yaml")
+    with open(yaml, "w") as f:
+        f.write("".join(l + "\n" for l in rep.all("attest_pcrread")))
+    rc, out = mbtest.attest_tool("policy", "--policy", SEAL_SEL, yaml)
+    sctx.check(rc == 0 and pol_one in out, "mbios-attest policy on the guest's tpm2_pcrread "
+               "output gives the same digest (%s)" % out.strip()[-80:])
     sctx.check(sorted(rep.all("attest_seal")) == ["one ok", "two ok"],
                "guest sealed both secrets to the predicted digests (%s)"
                % rep.all("attest_seal"))
