@@ -65,8 +65,8 @@ static bool do_allocate(const struct loader_env *env, const u8 *c, int idx,
 	memcpy(f->name, name, LOADER_FILESZ);
 	f->data = p;
 	f->size = (u32)size;
-	dprint(DL_INFO, "table-loader: %s, %u bytes at %p\n", f->name,
-	       f->size, p);
+	dprint(DL_INFO, "table-loader: %s, %u bytes at %p\n", f->name, f->size,
+	       p);
 	return true;
 }
 
