@@ -16,6 +16,10 @@ usage error.
 
 Layouts: TCG PC Client Platform Firmware Profile, "Event Logging"
 (TCG_PCClientPCREvent, TCG_PCR_EVENT2, TCG_EfiSpecIdEvent).
+
+It is also the library under scripts/mbios-attest: parse_log, replay,
+read_pcr_source (which also reads tpm2_pcrread YAML), write_log (the
+inverse of parse_log), describe_event and diff_events.
 """
 import hashlib
 import os
@@ -315,10 +319,46 @@ def read_pcrs_file(path):
     return {0x0004: vals}
 
 
+ALG_BY_NAME = {v[0]: k for k, v in ALGS.items()}
+
+
+def read_pcr_yaml(text):
+    """{alg: {pcr: bytes}} from tpm2_pcrread's output ("sha256:" lines,
+    then "  N : 0xHEX" lines), or None when text is not in that form."""
+    vals, alg = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^\s*([a-z0-9_]+)\s*:\s*$", line)
+        if m:
+            if m.group(1) not in ALG_BY_NAME:
+                return None
+            alg = ALG_BY_NAME[m.group(1)]
+            vals[alg] = {}
+            continue
+        m = re.match(r"^\s*(\d+)\s*:\s*(0x)?([0-9A-Fa-f]+)\s*$", line)
+        if m and alg is not None:
+            vals[alg][int(m.group(1))] = bytes.fromhex(m.group(3))
+        elif line.strip():
+            return None
+    return vals or None
+
+
+def pcr_yaml(values):
+    """values {alg: {pcr: bytes}} as tpm2_pcrread prints them."""
+    out = []
+    for alg in sorted(values, key=lambda a: (a != 0x0004, a)):
+        out.append("  %s:" % alg_name(alg))
+        for n in sorted(values[alg]):
+            out.append("    %-2d: 0x%s" % (n, values[alg][n].hex().upper()))
+    return "\n".join(out) + "\n"
+
+
 def read_pcr_source(src, algs):
-    """{alg: {pcr: bytes}} from a sysfs-like directory or a pcrs file."""
+    """{alg: {pcr: bytes}} from a sysfs-like directory, a pcrs file or
+    tpm2_pcrread YAML."""
     if os.path.isfile(src):
-        return read_pcrs_file(src)
+        with open(src, errors="replace") as f:
+            yaml = read_pcr_yaml(f.read())
+        return yaml if yaml is not None else read_pcrs_file(src)
     if not os.path.isdir(src):
         raise LogError("%s: no such file or directory" % src)
     out = {}
@@ -383,6 +423,75 @@ def cmd_verify(log, src):
         return 1
     print("verify: PCR 0-7 match for %s" % ", ".join(alg_name(a) for a in algs))
     return 0
+
+
+def spec_id_data(banks):
+    """TCG_EfiSpecIdEvent for banks [(alg, size)]: client platform, spec
+    2.0 errata 2, UINTN of 4 bytes, no vendor data (what mbios writes)."""
+    data = SPEC_ID_SIG + struct.pack("<IBBBBI", 0, 0, 2, 2, 1, len(banks))
+    for alg, size in banks:
+        data += struct.pack("<HH", alg, size)
+    return data + b"\0"
+
+
+def write_log(banks, events, agile=True):
+    """The bytes of a log holding events (Event objects; their digests in
+    bank order): crypto-agile with a Spec ID event first, or SHA-1."""
+    out = bytearray()
+    if agile:
+        spec = spec_id_data(banks)
+        out += struct.pack("<II", 0, 3) + bytes(20) + struct.pack("<I", len(spec))
+        out += spec
+    for ev in events:
+        digests = dict(ev.digests)
+        if agile:
+            out += struct.pack("<III", ev.pcr, ev.type, len(banks))
+            for alg, size in banks:
+                out += struct.pack("<H", alg) + digests.get(alg, bytes(size))
+        else:
+            out += struct.pack("<II", ev.pcr, ev.type)
+            out += digests.get(0x0004, bytes(20))
+        out += struct.pack("<I", len(ev.data)) + ev.data
+    return bytes(out)
+
+
+def describe_event(ev):
+    """One line: type, and the event data as show_data renders it."""
+    what = show_data(ev)
+    return "%s%s" % (EVENT_TYPES.get(ev.type, "type 0x%x" % ev.type),
+                     " " + what if what else "")
+
+
+def diff_events(log, ref, pcrs=range(NUM_PCRS), algs=None):
+    """Compare the measured events of two logs PCR by PCR (the order of
+    events within a PCR is what its value depends on).  Returns a list of
+    (pcr, index in that PCR, text) for every difference; index is None
+    for a difference in the number of events."""
+    out = []
+    algs = algs if algs is not None else [a for a, _ in ref.banks]
+    for pcr in pcrs:
+        a = [e for e in log.events if e.pcr == pcr and e.type != 3]
+        b = [e for e in ref.events if e.pcr == pcr and e.type != 3]
+        for i in range(max(len(a), len(b))):
+            if i >= len(a):
+                out.append((pcr, i, "missing from the log: %s"
+                            % describe_event(b[i])))
+                continue
+            if i >= len(b):
+                out.append((pcr, i, "not expected: %s" % describe_event(a[i])))
+                continue
+            da, db = dict(a[i].digests), dict(b[i].digests)
+            bad = [x for x in algs if x in da and x in db and da[x] != db[x]]
+            if a[i].type != b[i].type or a[i].data != b[i].data or bad:
+                text = "log %s, expected %s" % (describe_event(a[i]),
+                                               describe_event(b[i]))
+                if a[i].type == b[i].type and a[i].data == b[i].data:
+                    text = "%s: digest differs" % describe_event(a[i])
+                for x in bad:
+                    text += "\n        %-7s log      %s\n        %-7s expected %s" % (
+                        alg_name(x), da[x].hex(), "", db[x].hex())
+                out.append((pcr, i, text))
+    return out
 
 
 def main(argv):

@@ -24,6 +24,15 @@
 #define PCR_IPL 4
 #define PCR_IPL_CONFIG 5
 
+// The event type of the IPL code measured into PCR 4 (MBR bytes 0-439,
+// and the kernel, initrd and command line of a direct boot). The
+// Conventional BIOS spec used EV_IPL here; the PFP keeps EV_IPL for OS
+// loaders in PCRs 8-15, and verifiers built on it (tpm2_eventlog) warn
+// about an EV_IPL in PCR 4. EV_COMPACT_HASH is a firmware event whose
+// data is informative: the digest is the hash of the code, the data says
+// what it was. docs/measurements.md has the trade-off.
+#define EV_IPL_CODE EV_COMPACT_HASH
+
 static bool int19_logged;
 
 static void report_tpm(const struct tpm_state *t)
@@ -235,7 +244,7 @@ static void measure_fw_cfg_item(u16 size_key, u16 data_key, const char *what)
 	struct tcglog_digest d[TCGLOG_MAX_BANKS];
 	u32 n;
 	if (hash_fw_cfg_item(data_key, size, d, &n))
-		tcg_measure_digests(&g_tcg, PCR_IPL, EV_IPL, d, n, what,
+		tcg_measure_digests(&g_tcg, PCR_IPL, EV_IPL_CODE, d, n, what,
 				    strlen(what));
 	else
 		// It will run all the same: never hand over unmeasured code.
@@ -247,7 +256,7 @@ static void measure_fw_cfg_item(u16 size_key, u16 data_key, const char *what)
 
 // Direct kernel boot (-kernel/-initrd/-append), measured when the fw_cfg
 // loader ROM's boot vector is about to load them (docs/measurements.md
-// explains PCR 4, EV_IPL and the place after the separators).
+// explains PCR 4, EV_IPL_CODE and the place after the separators).
 static void measure_kernel_boot(void)
 {
 	if (!tcg_measuring(&g_tcg) || !fw_cfg_read32(FW_CFG_KERNEL_SIZE))
@@ -268,7 +277,7 @@ static void measure_kernel_boot(void)
 	}
 	fw_cfg_read(FW_CFG_CMDLINE_DATA, 0, cmdline, len);
 	u32 text = strnlen(cmdline, len); // without the NUL
-	tcg_measure(&g_tcg, PCR_IPL, EV_IPL, cmdline, text, cmdline, text);
+	tcg_measure(&g_tcg, PCR_IPL, EV_IPL_CODE, cmdline, text, cmdline, text);
 }
 
 // QEMU's option ROMs that load -kernel/-initrd/-append from fw_cfg.
@@ -320,7 +329,7 @@ void tcg_measure_boot_bev(const char *desc, const char *rom_name)
 void tcg_measure_mbr(const u8 *mbr)
 {
 	static const char ev[] = "MBR";
-	tcg_measure(&g_tcg, PCR_IPL, EV_IPL, mbr, 440, ev, sizeof(ev) - 1);
+	tcg_measure(&g_tcg, PCR_IPL, EV_IPL_CODE, mbr, 440, ev, sizeof(ev) - 1);
 	tcg_measure(&g_tcg, PCR_IPL_CONFIG, EV_IPL_PARTITION_DATA, mbr + 440,
 		    72, mbr + 440, 72);
 }

@@ -22,7 +22,7 @@ void tcg_prepare_boot(void);
 // kernel, initrd and command line it is about to load.
 void tcg_measure_boot_bcv(u8 drive);
 void tcg_measure_boot_bev(const char *desc, const char *rom_name);
-// PCR4 EV_IPL (bytes 0-439) and PCR5 partition table (440-511).
+// PCR4 EV_IPL_CODE (bytes 0-439) and PCR5 partition table (440-511).
 void tcg_measure_mbr(const u8 *mbr);
 // PCR4: "Returned INT 19h" / "Return via INT 18h".
 void tcg_measure_boot_failed(void);

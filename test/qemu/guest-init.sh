@@ -142,6 +142,81 @@ case " $(cat /proc/cmdline) " in
 	;;
 esac
 
+# Attestation (the initramfs built with MBT_TPM2_TOOLS, test/qemu/tests.py
+# attest-*): tpm2-tools run the instructions of the fw_cfg file opt/mbt/attest
+# (an unmeasured channel, so the PCRs do not depend on them), one per line:
+#   seal NAME HANDLE POLICYHEX SECRET  seal SECRET to the policy digest, and
+#                                      keep the object at persistent HANDLE
+#   unseal NAME HANDLE SEL             unseal it with a PolicyPCR session
+#   policy SEL                         the PolicyPCR digest of the PCRs now
+#   pcrread SEL                        tpm2_pcrread's output
+#   quote NONCEHEX SEL                 new EK and AK, TPM2_Quote of SEL
+# Results are "MBT attest_* ..." lines; blobs are base64 on one line.
+A=/sys/firmware/qemu_fw_cfg/by_name/opt/mbt/attest/raw
+if [ -e /lib/modules/qemu_fw_cfg.ko ]; then
+	insmod /lib/modules/qemu_fw_cfg.ko 2>/dev/null
+	export TPM2TOOLS_TCTI=device:/dev/tpmrm0 PATH=/bin:/usr/bin
+	export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
+	b64() { base64 "$1" | tr -d '\n'; }
+	hex() { od -An -tx1 "$1" | tr -d ' \n'; }
+	t() { # run a tool, keep its messages for the report
+		"$@" </dev/null >/tmp/t.out 2>/tmp/t.err && return 0
+		r attest_err "$1: $(tail -c 300 /tmp/t.err | tr '\n' ' ')"
+		return 1
+	}
+	r attest "$([ -r $A ] && echo yes || echo no-fw-cfg-file)"
+	r attest_uptime_start "$(cut -d' ' -f1 /proc/uptime)"
+	cp $A /tmp/attest.txt 2>/dev/null || : >/tmp/attest.txt
+	while read -r cmd a1 a2 a3 a4; do
+		case "$cmd" in
+		seal)
+			printf "$(echo "$a3" | sed 's/../\\x&/g')" >/tmp/pol.bin
+			printf %s "$a4" >/tmp/secret
+			t tpm2_createprimary -C o -g sha256 -G ecc -c /tmp/prim.ctx &&
+			t tpm2_create -C /tmp/prim.ctx -g sha256 -a 'fixedtpm|fixedparent' \
+				-L /tmp/pol.bin -i /tmp/secret -u /tmp/s.pub -r /tmp/s.priv &&
+			t tpm2_load -C /tmp/prim.ctx -u /tmp/s.pub -r /tmp/s.priv -c /tmp/s.ctx &&
+			t tpm2_evictcontrol -C o -c /tmp/s.ctx "$a2" &&
+			r attest_seal "$a1" ok || r attest_seal "$a1" fail
+			tpm2_flushcontext -t >/dev/null 2>&1
+			;;
+		unseal)
+			if t tpm2_startauthsession --policy-session -S /tmp/sess.ctx &&
+				t tpm2_policypcr -S /tmp/sess.ctx -l "$a3" &&
+				t tpm2_unseal -p session:/tmp/sess.ctx -c "$a2" -o /tmp/unsealed; then
+				r attest_unseal "$a1" ok "$(cat /tmp/unsealed)"
+			else
+				r attest_unseal "$a1" fail
+			fi
+			tpm2_flushcontext /tmp/sess.ctx >/dev/null 2>&1
+			;;
+		policy)
+			t tpm2_startauthsession -S /tmp/trial.ctx &&
+			t tpm2_policypcr -S /tmp/trial.ctx -l "$a1" -L /tmp/p.bin &&
+			r attest_policy "$a1" "$(hex /tmp/p.bin)"
+			tpm2_flushcontext /tmp/trial.ctx >/dev/null 2>&1
+			;;
+		pcrread)
+			t tpm2_pcrread "$a1" &&
+			while IFS= read -r line; do r attest_pcrread "$line"; done </tmp/t.out
+			;;
+		quote)
+			t tpm2_createek -c /tmp/ek.ctx -G rsa -u /tmp/ek.pub &&
+			t tpm2_createak -C /tmp/ek.ctx -c /tmp/ak.ctx -G rsa -g sha256 \
+				-s rsassa -u /tmp/ak.pub -n /tmp/ak.name &&
+			t tpm2_readpublic -c /tmp/ak.ctx -f pem -o /tmp/ak.pem &&
+			t tpm2_quote -c /tmp/ak.ctx -l "$a2" -q "$a1" -m /tmp/q.msg \
+				-s /tmp/q.sig -o /tmp/q.pcrs -g sha256 &&
+			for f in ak.pub ak.pem q.msg q.sig q.pcrs; do
+				r attest_file "$f" "$(b64 /tmp/$f)"
+			done
+			r attest_quote "$([ -s /tmp/q.sig ] && echo ok || echo fail)"
+			;;
+		esac
+	done </tmp/attest.txt
+	r attest_uptime_end "$(cut -d' ' -f1 /proc/uptime)"
+fi
+
 L=/sys/kernel/security/tpm0/binary_bios_measurements
 if [ -r $L ]; then
 	cp $L /tmp/log.bin 2>/dev/null

@@ -122,13 +122,25 @@ def _run(argv, **kw):
 # Build products: initramfs, boot programs, floor firmware, disks
 # --------------------------------------------------------------------------
 
-def build_initramfs():
-    out = os.path.join(OUT, "initramfs.cpio.gz")
+def build_initramfs(tpm2_tools=False):
+    """out/test/initramfs.cpio.gz; with tpm2_tools, the bigger
+    initramfs-tpm2.cpio.gz that also holds tpm2-tools and the qemu_fw_cfg
+    module of find_kernel()'s kernel (only the attest tests use it)."""
+    name = "initramfs-tpm2.cpio.gz" if tpm2_tools else "initramfs.cpio.gz"
+    out = os.path.join(OUT, name)
     srcs = [os.path.join(HERE, "mkinitramfs.sh"), os.path.join(HERE, "guest-init.sh")]
+    env = dict(os.environ)
+    if tpm2_tools:
+        env["MBT_TPM2_TOOLS"] = kernel_version(find_kernel())
     with _build_lock:
         if not _newer(out, srcs):
-            _run(["sh", os.path.join(HERE, "mkinitramfs.sh"), out])
+            _run(["sh", os.path.join(HERE, "mkinitramfs.sh"), out], env=env)
     return out
+
+
+def kernel_version(kernel):
+    """6.1.0-57-amd64 for /boot/vmlinuz-6.1.0-57-amd64."""
+    return os.path.basename(kernel).split("-", 1)[1]
 
 
 BS_CFLAGS = ["-m16", "-march=i386", "-ffreestanding", "-fno-pic", "-fno-pie",
@@ -398,11 +410,12 @@ def read_image(path, fmt, offset, length):
         return open(tmp.name, "rb").read()[offset % length:][:length]
 
 
-def grub_disk(cmdline_extra="mbt.boot=grub"):
-    """Build (once) and return out/test/grub.img."""
+def grub_disk(cmdline_extra="mbt.boot=grub", tpm2_tools=False):
+    """Build (once) and return out/test/grub.img (grub-tpm2.img: with the
+    tpm2-tools initramfs)."""
     kernel = find_kernel()
-    initrd = build_initramfs()
-    out = os.path.join(OUT, "grub.img")
+    initrd = build_initramfs(tpm2_tools)
+    out = os.path.join(OUT, "grub-tpm2.img" if tpm2_tools else "grub.img")
     with _build_lock:
         if not _newer(out, [kernel, initrd, os.path.abspath(__file__)]):
             make_grub_disk(out, kernel, initrd, KERNEL_CMDLINE + " " + cmdline_extra)
@@ -1203,7 +1216,10 @@ ALG_NAMES = {0x0004: "sha1", 0x000B: "sha256", 0x000C: "sha384", 0x000D: "sha512
 EV_NO_ACTION = 3
 EV_SEPARATOR = 4
 EV_ACTION = 5
+EV_COMPACT_HASH = 0x0C
 EV_IPL = 0x0D
+# What the firmware logs the PCR 4 IPL code as (docs/measurements.md).
+EV_IPL_CODE = EV_COMPACT_HASH
 EV_IPL_PARTITION_DATA = 0x0E
 
 
@@ -1318,6 +1334,20 @@ def verify_with_tpm2_eventlog(log_path):
                        stderr=subprocess.STDOUT, timeout=120)
     out = r.stdout.decode(errors="replace")
     return r.returncode == 0 and "pcrs:" in out, out
+
+
+def attest_tool(*args):
+    """Run scripts/mbios-attest ARGS; returns (exit status, output)."""
+    r = subprocess.run([PYTHON, os.path.join(REPO, "scripts", "mbios-attest")] +
+                       [str(x) for x in args], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=300)
+    return r.returncode, r.stdout.decode(errors="replace")
+
+
+def tpm2_eventlog_complaints(out):
+    """The WARN/ERROR lines tpm2_eventlog printed (it prints them on stderr,
+    merged into out by verify_with_tpm2_eventlog)."""
+    return [l.strip() for l in out.splitlines() if re.match(r"\s*(WARN|ERROR)", l)]
 
 
 # --------------------------------------------------------------------------

@@ -3,6 +3,12 @@
 # (test/qemu/guest-init.sh), gzip-compressed newc cpio.
 #
 #   test/qemu/mkinitramfs.sh [OUTPUT]   (default: out/test/initramfs.cpio.gz)
+#
+# MBT_TPM2_TOOLS=KVER also puts in tpm2-tools (/usr/bin/tpm2 and the tpm2_*
+# names the guest uses), every library ldd lists for it, the tpm2-tss
+# device TCTI (dlopened, so ldd does not list it) and the qemu_fw_cfg
+# module of kernel KVER (the attest tests pass their instructions in a
+# fw_cfg file).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +27,22 @@ mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/sys" "$tmp/root/dev" \
 cp "$busybox" "$tmp/root/bin/busybox"
 cp "$here/guest-init.sh" "$tmp/root/init"
 chmod 755 "$tmp/root/init" "$tmp/root/bin/busybox"
+if [ -n "${MBT_TPM2_TOOLS:-}" ]; then
+	tools="createprimary create load unseal evictcontrol startauthsession
+		policypcr flushcontext createek createak quote pcrread readpublic"
+	tcti=/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0
+	for f in /usr/bin/tpm2 $tcti $(ldd /usr/bin/tpm2 $tcti |
+		sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^\s*\(\/[^ ]*\) .*/\1/p' |
+		sort -u); do
+		mkdir -p "$tmp/root$(dirname "$f")"
+		cp -L "$f" "$tmp/root$f"
+	done
+	for t in $tools; do ln -s tpm2 "$tmp/root/usr/bin/tpm2_$t"; done
+	mod=$(find "/lib/modules/$MBT_TPM2_TOOLS" -name qemu_fw_cfg.ko | head -1)
+	[ -n "$mod" ] || { echo "mkinitramfs: no qemu_fw_cfg.ko for $MBT_TPM2_TOOLS" >&2; exit 1; }
+	mkdir -p "$tmp/root/lib/modules"
+	cp "$mod" "$tmp/root/lib/modules/"
+fi
 # The kernel needs /dev/console before /init runs.
 (
 	cd "$tmp/root"

@@ -6,11 +6,13 @@ and none failed.  Groups: bootsect, linux, grub, badinput, tpm (and within
 it tpmfault, pcrdiff, tpmvariant).
 """
 
+import base64
 import datetime
 import hashlib
 import os
 import re
 import struct
+import subprocess
 import time
 
 import mbtest
@@ -345,6 +347,9 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None, capped=None):
     with open(os.path.join(ctx.workdir, "tpm2_eventlog.txt"), "w") as f:
         f.write(out)
     ctx.check(ok, "tpm2_eventlog parses the log (exit 0, prints pcrs:)")
+    complaints = mbtest.tpm2_eventlog_complaints(out)
+    ctx.check(not complaints, "tpm2_eventlog prints no warning or error (%d: %s)"
+              % (len(complaints), complaints[:1]))
 
     # 2. independent replay of PCRs 0-7 in every bank
     try:
@@ -385,16 +390,48 @@ def check_measured_boot(ctx, r, tpm, rep, mbr=None, capped=None):
                                   for a, d in calling[0].digests.items()),
                   "PCR4 has EV_ACTION 'Calling INT 19h' with the digest of the string")
     if mbr is not None:
-        ipl = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_IPL]
+        ipl = [e for e in events if e.pcr == 4 and e.type == mbtest.EV_IPL_CODE]
         ok = any(all(d == _hash(mbtest.ALG_NAMES[a], mbr[:440]) for a, d in e.digests.items())
                  for e in ipl)
-        ctx.check(ok, "PCR4 has EV_IPL measuring MBR bytes 0-439 (%d EV_IPL events)" % len(ipl))
+        ctx.check(ok, "PCR4 has EV_COMPACT_HASH measuring MBR bytes 0-439 (%d such events)"
+                  % len(ipl))
         part = [e for e in events if e.pcr == 5 and e.type == mbtest.EV_IPL_PARTITION_DATA]
         ok = any(all(d == _hash(mbtest.ALG_NAMES[a], mbr[440:512]) for a, d in e.digests.items())
                  for e in part)
         ctx.check(ok, "PCR5 has EV_IPL_PARTITION_DATA measuring MBR bytes 440-511")
     return Measured(log=log, log_path=log_path, pcrdir=pcrdir, pcrs=pcrs, events=events,
                     algs=algs)
+
+
+def direct_inputs(append, tpm2_tools=False, kernel=None):
+    """mbios-attest boot inputs of mbtest.boot_linux(extra_append=append)."""
+    return ["--kernel", kernel or mbtest.find_kernel(),
+            "--initrd", mbtest.build_initramfs(tpm2_tools),
+            "--append", mbtest.KERNEL_CMDLINE + " " + append]
+
+
+def prediction_args(bios, machine, version, banks, inputs, mem="512"):
+    bank_args = ["--tpm12"] if version == 1 else (
+        [] if banks == "all" else ["--banks", banks])
+    mib = int(mem[:-1]) * 1024 if str(mem).upper().endswith("G") else int(str(mem).rstrip("Mm"))
+    return ["--bios", bios, "--machine", machine, "--mem", str(mib)] + bank_args + inputs
+
+
+def check_prediction(ctx, m, bios, machine, version, banks, inputs, reference=None,
+                     mem="512"):
+    """scripts/mbios-attest, given only the files of the boot, predicts
+    every event of PCRs 0 and 2-7 (and PCR 1 from a reference log), and
+    verify finds the guest's log and PCRs equal to the prediction."""
+    args = prediction_args(bios, machine, version, banks, inputs, mem)
+    if reference:
+        args += ["--reference", reference]
+    rc, out = mbtest.attest_tool("verify", "--log", m.log_path, "--pcrs", m.pcrdir, *args)
+    with open(os.path.join(ctx.workdir, "attest-verify.txt"), "w") as f:
+        f.write(out)
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    ctx.check(rc == 0, "mbios-attest verify: log = TPM = prediction, PCRs 0%s-7 (%s)"
+              % (",1" if reference else ",2", last))
+    return rc == 0
 
 
 def _check_capped_log(ctx, events):
@@ -526,7 +563,11 @@ def _tpm(ctx, machine, iface, version, banks="all", grub_bus=None):
         rep = _check_report(ctx, r)
         if rep.complete:
             check_handoff_lock(ctx, rep, tpm.version)
-    check_measured_boot(ctx, r, tpm, rep, mbr=mbr)
+    m = check_measured_boot(ctx, r, tpm, rep, mbr=mbr)
+    if m is not None:
+        inputs = (["--disk", mbtest.grub_disk()] if grub_bus else
+                  direct_inputs("mbt.boot=direct mbt.tpmcheck=1"))
+        check_prediction(ctx, m, ctx.bios, machine, version, banks, inputs)
     if ctx.failed:
         ctx.note("logs in %s (serial.log, debug.log, swtpm.log, eventlog.bin, pcrs/)"
                  % ctx.workdir)
@@ -947,7 +988,7 @@ def _pcrdiff_cmdline(ctx):
     b = _measured_boot(ctx.sub("cmdline-b"), ctx.bios, machine="q35", append=app_b)
     for label, m, app in (("cmdline-a", a, app_a), ("cmdline-b", b, app_b)):
         line = (mbtest.KERNEL_CMDLINE + " " + app).encode()
-        _check_digest_of(ctx.sub(label), m, 4, mbtest.EV_IPL, line, "the command line",
+        _check_digest_of(ctx.sub(label), m, 4, mbtest.EV_IPL_CODE, line, "the command line",
                          data_pred=lambda d, line=line: d.rstrip(b"\0") == line)
     _compare_pcrs(ctx, a, b, differ=[4], equal=[0, 1, 2, 3])
 
@@ -1557,6 +1598,258 @@ test("ppi-disable-q35-tis-tpm12", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _ppi12(ctx, "q35", 2, ("0", "1")))
 test("ppi-deactivate-pc-tis-tpm12", ["tpm", "tpmconfig"], cost=3)(
     lambda ctx: _ppi12(ctx, "pc", 4, ("1", "0")))
+
+# --------------------------------------------------------------------------
+# j. attestation and sealing end to end (scripts/mbios-attest): the host
+#    predicts the PCRs, the guest (tpm2-tools in the initramfs) seals to the
+#    prediction, unseals in later boots and quotes its PCRs
+# --------------------------------------------------------------------------
+
+SEAL_SEL = "sha256:0,2,4,5"
+QUOTE_SEL = "sha256:0,1,2,3,4,5,6,7"
+SEAL_HANDLES = {"one": "0x81000011", "two": "0x81000012"}
+
+
+def _predicted_policy(ctx, args, label):
+    """The policy digest mbios-attest predict prints for SEAL_SEL."""
+    rc, out = mbtest.attest_tool("predict", *(args + ["--policy", SEAL_SEL]))
+    with open(os.path.join(ctx.workdir, "predict-%s.txt" % label), "w") as f:
+        f.write(out)
+    m = re.search(r"^policy %s \(sha256 session\): ([0-9a-f]{64})$" % re.escape(SEAL_SEL),
+                  out, re.M)
+    ctx.check(rc == 0 and m, "mbios-attest predict gives the %s policy digest for %s (%s)"
+              % (label, SEAL_SEL, m.group(1)[:16] if m else out.strip()[-200:]))
+    return m.group(1) if m else "00" * 32
+
+
+def _attest_boot(sctx, tpm, machine, lines, append=None, disk=None, mbr=None):
+    """One boot of the tpm2-tools guest running the attest instructions
+    (guest-init.sh) given in fw_cfg opt/mbt/attest; returns (report,
+    Measured)."""
+    path = os.path.join(sctx.workdir, "attest.txt")
+    with open(path, "w") as f:
+        f.write("".join(l + "\n" for l in lines))
+    extra = ["-fw_cfg", "name=opt/mbt/attest,file=" + path]
+    if disk is not None:
+        r = mbtest.run_qemu(sctx.workdir, bios=sctx.bios, machine=machine, disks=[disk],
+                            tpm=tpm, tpm_iface="crb", timeout=300, extra=extra)
+        rep = _check_report(sctx, r, boot="grub")
+    else:
+        r = mbtest.run_qemu(sctx.workdir, bios=sctx.bios, machine=machine,
+                            kernel=mbtest.find_kernel(),
+                            initrd=mbtest.build_initramfs(tpm2_tools=True),
+                            append=mbtest.KERNEL_CMDLINE + " " + append, tpm=tpm,
+                            tpm_iface="crb", timeout=240, extra=extra)
+        rep = _check_report(sctx, r)
+    m = check_measured_boot(sctx, r, tpm, rep, mbr=mbr)
+    sctx.check(rep.get("attest") == "yes", "guest read its instructions from fw_cfg (%s)"
+               % rep.get("attest"))
+    for err in rep.all("attest_err"):
+        sctx.note("guest tool error: " + err)
+    return rep, m
+
+
+def _unsealed(rep, name):
+    for v in rep.all("attest_unseal"):
+        parts = v.split(" ", 2)
+        if parts[0] == name:
+            return parts[2] if parts[1] == "ok" and len(parts) > 2 else None
+    return None
+
+
+def _check_unseal(sctx, rep, name, secret, expect):
+    got = _unsealed(rep, name)
+    if expect:
+        sctx.check(got == secret, "secret '%s' unseals (%r)" % (name, got))
+    else:
+        sctx.check(got is None and any(v.startswith(name + " fail")
+                                       for v in rep.all("attest_unseal")),
+                   "secret '%s' does not unseal (%r)" % (name, got))
+
+
+def _seal_lines(pol_one, pol_two, secrets):
+    return ["policy " + SEAL_SEL, "pcrread " + SEAL_SEL,
+            "seal one %s %s %s" % (SEAL_HANDLES["one"], pol_one, secrets["one"]),
+            "seal two %s %s %s" % (SEAL_HANDLES["two"], pol_two, secrets["two"])]
+
+
+def _unseal_lines():
+    return ["unseal %s %s %s" % (n, h, SEAL_SEL) for n, h in sorted(SEAL_HANDLES.items())]
+
+
+def _check_sealed(sctx, rep, pol_one):
+    got = [v.split()[1] for v in rep.all("attest_policy") if v.startswith(SEAL_SEL)]
+    sctx.check(got == [pol_one], "the TPM's own PolicyPCR digest of its PCRs now (trial "
+               "session) = the prediction (%s)" % (got[0][:16] if got else "none"))
+    # mbios-attest policy reads tpm2_pcrread's own YAML
+    yaml = os.path.join(sctx.workdir, "tpm2_pcrread.yaml")
+    with open(yaml, "w") as f:
+        f.write("".join(l + "\n" for l in rep.all("attest_pcrread")))
+    rc, out = mbtest.attest_tool("policy", "--policy", SEAL_SEL, yaml)
+    sctx.check(rc == 0 and pol_one in out, "mbios-attest policy on the guest's tpm2_pcrread "
+               "output gives the same digest (%s)" % out.strip()[-80:])
+    sctx.check(sorted(rep.all("attest_seal")) == ["one ok", "two ok"],
+               "guest sealed both secrets to the predicted digests (%s)"
+               % rep.all("attest_seal"))
+
+
+def _attest_quote(ctx, rep, m, nonce, args, kernel):
+    """The quote of a boot: tpm2_checkquote and mbios-attest verify accept
+    it; a kernel with one changed byte makes the tool name that event."""
+    files = {}
+    for v in rep.all("attest_file"):
+        name, _, data = v.partition(" ")
+        files[name] = os.path.join(ctx.workdir, name)
+        with open(files[name], "wb") as f:
+            f.write(base64.b64decode(data))
+    if not ctx.check(rep.get("attest_quote") == "ok" and len(files) == 5,
+                     "guest quoted %s with a new AK (%s)" % (QUOTE_SEL, sorted(files))):
+        return
+    r = subprocess.run(["tpm2_checkquote", "-u", files["ak.pem"], "-m", files["q.msg"],
+                        "-s", files["q.sig"], "-f", files["q.pcrs"], "-g", "sha256",
+                        "-q", nonce], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    ctx.check(r.returncode == 0, "tpm2_checkquote: signature, nonce and PCR digest good "
+              "(exit %d%s)" % (r.returncode, "" if r.returncode == 0 else
+                               ": " + r.stdout.decode(errors="replace")[-200:]))
+    quote = ["--log", m.log_path, "--quote", files["q.msg"], "--sig", files["q.sig"],
+             "--nonce", nonce]
+    for ak in ("ak.pub", "ak.pem"):
+        rc, out = mbtest.attest_tool("verify", "--ak", files[ak], *(quote + args))
+        with open(os.path.join(ctx.workdir, "verify-quote-%s.txt" % ak), "w") as f:
+            f.write(out)
+        ctx.check(rc == 0 and "signature (RSASSA sha256) by the AK: good" in out
+                  and "= the log's replay" in out,
+                  "mbios-attest verify (AK %s): quote signature, nonce, PCR digest = log "
+                  "replay, every event of PCRs 0-7 = prediction (exit %d, %s)"
+                  % (ak, rc, out.strip().splitlines()[-1]))
+    rc, out = mbtest.attest_tool("verify", "--ak", files["ak.pub"], *(
+        quote[:-1] + ["00" + nonce[2:]] + args))
+    ctx.check(rc == 1 and "NOT the one given" in out, "another nonce: verify exits 1 "
+              "(exit %d)" % rc)
+    # one byte of the protected-mode kernel changed: only that event differs
+    bad = bytearray(open(kernel, "rb").read())
+    bad[-100] ^= 1
+    bad_path = os.path.join(ctx.workdir, "vmlinuz-1-byte-changed")
+    with open(bad_path, "wb") as f:
+        f.write(bad)
+    args_bad = [bad_path if x == kernel else x for x in args]
+    rc, out = mbtest.attest_tool("verify", "--ak", files["ak.pub"], *(quote + args_bad))
+    with open(os.path.join(ctx.workdir, "verify-changed-kernel.txt"), "w") as f:
+        f.write(out)
+    events = [l for l in out.splitlines() if re.match(r"PCR \d+ event", l)]
+    ctx.check(rc == 1 and len(events) == 1 and
+              events[0].startswith('PCR 4 event 4: EV_COMPACT_HASH "Linux kernel": digest '
+                                   'differs'),
+              "kernel with one byte changed: verify exits 1 and names exactly the PCR 4 "
+              "'Linux kernel' event (exit %d, %s)" % (rc, events))
+    mism = sorted(set(re.findall(r"^\S+\s+(\d)\s.*MISMATCH", out, re.M)))
+    ctx.check(mism == ["4"], "... and only PCR 4 differs from the prediction (%s)" % mism)
+    os.unlink(bad_path)
+
+
+def _attest_direct(ctx):
+    """Seal/unseal across direct boots and a quote: boot 1 seals 'one' to
+    the predicted policy of this command line and 'two' to the predicted
+    policy of another one; boot 2 (same) unseals 'one' only and quotes;
+    boot 3 (the other command line) unseals 'two' only."""
+    machine, c1, c2 = "q35", "mbt.boot=direct", "mbt.boot=direct mbt.cmdline=2"
+    kernel = mbtest.find_kernel()
+    args1 = prediction_args(ctx.bios, machine, 2, "all", direct_inputs(c1, True, kernel))
+    args2 = prediction_args(ctx.bios, machine, 2, "all", direct_inputs(c2, True, kernel))
+    pol1 = _predicted_policy(ctx, args1, "cmdline-1")
+    pol2 = _predicted_policy(ctx, args2, "cmdline-2")
+    ctx.check(pol1 != pol2, "the two command lines give different policies")
+    secrets = {"one": "secret-one-%d" % os.getpid(), "two": "secret-two-%d" % os.getpid()}
+    tpm = Swtpm(ctx.workdir)
+    tpm.setup()
+    s1 = ctx.sub("boot1-seal")
+    rep, m1 = _attest_boot(s1, tpm, machine, _seal_lines(pol1, pol2, secrets), append=c1)
+    _check_sealed(s1, rep, pol1)
+    if m1:
+        check_prediction(s1, m1, ctx.bios, machine, 2, "all", direct_inputs(c1, True, kernel))
+    nonce = hashlib.sha256(b"mbios quote %d" % os.getpid()).hexdigest()[:40]
+    s2 = ctx.sub("boot2-same")
+    rep, m2 = _attest_boot(s2, tpm, machine, _unseal_lines() + ["quote %s %s" % (nonce, QUOTE_SEL)],
+                           append=c1)
+    _check_unseal(s2, rep, "one", secrets["one"], True)
+    _check_unseal(s2, rep, "two", secrets["two"], False)
+    if m1 and m2:
+        # PCR 1 too: predicted from boot 1's log
+        check_prediction(s2, m2, ctx.bios, machine, 2, "all", direct_inputs(c1, True, kernel),
+                         reference=m1.log_path)
+        _attest_quote(s2, rep, m2, nonce, args1 + ["--reference", m1.log_path], kernel)
+    s3 = ctx.sub("boot3-cmdline-2")
+    rep, m3 = _attest_boot(s3, tpm, machine, _unseal_lines(), append=c2)
+    _check_unseal(s3, rep, "one", secrets["one"], False)
+    _check_unseal(s3, rep, "two", secrets["two"], True)
+    if m3:
+        check_prediction(s3, m3, ctx.bios, machine, 2, "all", direct_inputs(c2, True, kernel))
+
+
+def _attest_grub(ctx):
+    """Seal/unseal across GRUB disk boots.  The firmware measures the MBR
+    (PCRs 4, 5); GRUB i386-pc measures nothing.  Boot 1 seals 'one' to the
+    predicted policy of this disk and 'two' to that of the disk with one
+    byte of boot.img's message text changed; boot 2 (that disk) unseals
+    'two' only; boot 3 (the first disk with another kernel command line in
+    grub.cfg) unseals 'one': what GRUB loads is outside PCRs 0-7."""
+    machine = "q35"
+    base = mbtest.grub_disk(tpm2_tools=True)
+    with open(base, "rb") as f:
+        mbr = f.read(512)
+    pos = mbr.find(MBR_TEXT, 0, 440)
+    mbr2 = mbr[:pos] + b"h" + mbr[pos + 1:]
+    mbr2_path = os.path.join(ctx.workdir, "mbr-patched.bin")
+    with open(mbr2_path, "wb") as f:
+        f.write(mbr2)
+    with open(base, "rb") as f:
+        image = f.read()
+    cfg = image.find(b"linux /boot/vmlinuz " + mbtest.KERNEL_CMDLINE.encode())
+    ctx.check(cfg > 0 and image.count(b"linux /boot/vmlinuz ") == 1,
+              "grub.cfg found once in the disk image (offset %d)" % cfg)
+    panic = cfg + image[cfg:].find(b"panic=-1") + len("panic=-")
+    disk2 = mbtest.patched_disk(os.path.join(ctx.workdir, "mbr-patched.qcow2"), base,
+                                [(pos, b"h")])
+    disk3 = mbtest.patched_disk(os.path.join(ctx.workdir, "cmdline-patched.qcow2"), base,
+                                [(panic, b"2")])
+    del image
+    args1 = prediction_args(ctx.bios, machine, 2, "all", ["--disk", base])
+    args2 = prediction_args(ctx.bios, machine, 2, "all", ["--disk", mbr2_path])
+    pol1 = _predicted_policy(ctx, args1, "disk")
+    pol2 = _predicted_policy(ctx, args2, "disk-mbr-patched")
+    secrets = {"one": "grub-one-%d" % os.getpid(), "two": "grub-two-%d" % os.getpid()}
+    tpm = Swtpm(ctx.workdir)
+    tpm.setup()
+    s1 = ctx.sub("boot1-seal")
+    rep, m1 = _attest_boot(s1, tpm, machine, _seal_lines(pol1, pol2, secrets),
+                           disk=Disk(base, "ide"), mbr=mbr)
+    _check_sealed(s1, rep, pol1)
+    if m1:
+        check_prediction(s1, m1, ctx.bios, machine, 2, "all", ["--disk", base])
+    s2 = ctx.sub("boot2-mbr-patched")
+    rep, m2 = _attest_boot(s2, tpm, machine, _unseal_lines(),
+                           disk=Disk(disk2, "ide", fmt="qcow2"), mbr=mbr2)
+    _check_unseal(s2, rep, "one", secrets["one"], False)
+    _check_unseal(s2, rep, "two", secrets["two"], True)
+    if m1 and m2:
+        check_prediction(s2, m2, ctx.bios, machine, 2, "all", ["--disk", mbr2_path],
+                         reference=m1.log_path)
+    s3 = ctx.sub("boot3-grub-cmdline")
+    rep, m3 = _attest_boot(s3, tpm, machine, _unseal_lines(),
+                           disk=Disk(disk3, "ide", fmt="qcow2"), mbr=mbr)
+    s3.check("panic=-2" in rep.get("cmdline", ""), "the kernel got grub.cfg's other command "
+             "line (%s)" % rep.get("cmdline"))
+    _check_unseal(s3, rep, "one", secrets["one"], True)
+    _check_unseal(s3, rep, "two", secrets["two"], False)
+    if m1 and m3:
+        _compare_pcrs(s3, m1, m3, differ=[], equal=[0, 1, 2, 3, 4, 5, 6, 7])
+    if not ctx.failed:
+        for p in (disk2, disk3):
+            os.unlink(p)
+
+
+test("attest-direct-seal-quote", ["tpm", "attest"], cost=4)(_attest_direct)
+test("attest-grub-seal", ["tpm", "attest", "grub"], cost=6)(_attest_grub)
 
 
 def _check_no_shadowing():
