@@ -116,6 +116,37 @@ static void test_21_bad_refused(void **state)
 	assert_false(smbios_fix_entry(ep, sizeof(ep), 0x1000, 16));
 }
 
+// PCR 1's copy: type 1's UUID zeroed, its serial (string 2) blanked, the
+// manufacturer (string 1) and the next structure untouched.
+static void test_mask_platform_unique(void **state)
+{
+	(void)state;
+	u8 t[64] = {0};
+	u32 n = 0;
+	t[n++] = 1;		 // type 1, System Information
+	t[n++] = 0x1B;		 // formatted length (SMBIOS 2.4+)
+	n += 2;			 // handle
+	t[4] = 1;		 // manufacturer: string 1
+	t[7] = 2;		 // serial number: string 2
+	memset(t + 8, 0xA5, 16); // UUID
+	n = 0x1B;
+	memcpy(t + n, "QEMU\0SER-1\0\0", 13);
+	n += 13;
+	u32 end = n;
+	t[n++] = 127; // end of table
+	t[n++] = 4;
+	n += 2;
+	t[n++] = 0;
+	t[n++] = 0;
+	u8 want[64];
+	memcpy(want, t, sizeof(t));
+	memset(want + 8, 0, 16);
+	memcpy(want + 0x1B, "QEMU\0     \0\0", 13);
+	smbios_mask_platform_unique(t, n);
+	assert_memory_equal(t, want, n);
+	assert_int_equal(t[end], 127);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +154,7 @@ int main(void)
 	    cmocka_unit_test(test_21_fixed),
 	    cmocka_unit_test(test_30_short_length_refused),
 	    cmocka_unit_test(test_21_bad_refused),
+	    cmocka_unit_test(test_mask_platform_unique),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
