@@ -223,8 +223,10 @@ static void test_setup12(void **state)
 	// libtpms reports 1 s timeouts and 50/100/300 s durations.
 	assert_int_equal(st.dev.timeout_a, 1000000);
 	assert_int_equal(st.dev.timeout_d, 1000000);
-	assert_int_equal(st.dev.duration[TPM_DUR_SHORT], 50000000);
-	assert_int_equal(st.dev.duration[TPM_DUR_LONG], 120000000); // capped
+	// Each capped at its class's default: 2, 20 and 60 s.
+	assert_int_equal(st.dev.duration[TPM_DUR_SHORT], 2000000);
+	assert_int_equal(st.dev.duration[TPM_DUR_MEDIUM], 20000000);
+	assert_int_equal(st.dev.duration[TPM_DUR_LONG], 60000000);
 	assert_int_equal(st.dev.locality, 0);
 	struct tpm12_stclear_flags vf;
 	assert_int_equal(tpm12_get_stclear_flags(&st.dev, &vf), 0);
