@@ -31,6 +31,8 @@ const char *tpm_cmd_strerror(int err)
 		return "command for the other TPM family";
 	case TPM_E_BANKS:
 		return "unusable PCR banks";
+	case TPM_E_STARTED:
+		return "TPM started before this boot";
 	}
 	return tpm_strerror(err);
 }
