@@ -187,6 +187,13 @@ void tcg_setup(void)
 	measure_platform_config();
 }
 
+void tcg_resume(void)
+{
+	// tpm_resume prints every failure and what the OS gets.
+	if (tpm_resume(&g_tpm, TPM_MMIO_BASE) == 0)
+		printf_console("TPM: resumed with its saved state\n");
+}
+
 void tcg_measure_rom_scan_start(void)
 {
 	static const char ev[] = "Start Option ROM Scan";

@@ -1296,3 +1296,148 @@ for _m, _i, _v, _b, _linux in (("pc", "tis", 1, "sha1", True), ("q35", "tis", 2,
     test("int1a-%s-%s-tpm%s-%s" % (_m, _i, "2" if _v == 2 else "12", _b),
          ["tpm", "int1a", "bootsect"], cost=2 if _linux else 1)(
         lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_linux: _int1a(ctx, m, i, v, b, lx))
+
+
+# --------------------------------------------------------------------------
+# s3. Suspend to RAM and wake through QMP (docs/tpm.md, "S3 resume")
+# --------------------------------------------------------------------------
+
+S3_ENABLE = {"pc": "PIIX4_PM.disable_s3=0", "q35": "ICH9-LPC.disable_s3=0"}
+TPM2_CC_STARTUP, TPM2_CC_SHUTDOWN = 0x144, 0x145
+TPM12_ORD_SAVESTATE = 0x98
+TPM2_RC_VALUE_P1 = 0x1C4  # TPM_RC_VALUE for parameter 1: "not the shutdown's type"
+
+
+def _replays(log, pcrs):
+    """Banks whose PCRs 0-7 the log replays to exactly (a log of one record
+    or none replays to nothing)."""
+    try:
+        _, events, algs = mbtest.parse_event_log(log)
+        replayed = mbtest.replay(events, algs)
+    except ValueError:
+        return []
+    if len(events) <= 1:
+        return []
+    return [b for b in replayed if b in pcrs and
+            all(replayed[b][i] == pcrs[b].get(i) for i in range(8))]
+
+
+def _s3_run(ctx, machine, tpm=None, iface="tis"):
+    """Boot Linux (mbt.s3=1), wait for its suspend, wake it with QMP
+    system_wakeup. Returns (run, report before, report after) or None."""
+    serial = os.path.join(ctx.workdir, "serial.log")
+
+    def wait_text(proc, pred, what, timeout=150):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            if pred(mbtest._read(serial)):
+                return
+            time.sleep(0.1)
+        if not pred(mbtest._read(serial)):  # the guest may be gone already
+            raise mbtest.HarnessError("never saw %s" % what)
+
+    def hook(proc, qmp):
+        mbtest.qmp_command(qmp, "cont")
+        wait_text(proc, lambda s: "MBT s3 suspending" in s, "the guest suspend")
+        deadline = time.monotonic() + 30
+        while mbtest.qmp_command(qmp, "query-status").get("status") != "suspended":
+            if time.monotonic() > deadline:
+                raise mbtest.HarnessError("QEMU never reported 'suspended'")
+            time.sleep(0.1)
+        mbtest.qmp_command(qmp, "system_wakeup")
+        wait_text(proc, lambda s: s.count("MBT end") >= 2, "the report after the wake")
+        return True  # the guest powers off after its second report
+    append = "mbt.boot=direct mbt.s3=1" + (" mbt.tpmcheck=1" if tpm else "")
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, paused=True, on_start=hook, timeout=300,
+                          extra=["-global", S3_ENABLE[machine]], extra_append=append)
+    before, woke, after = r.serial.partition("MBT s3 woke")
+    rep1, rep2 = mbtest.Report(before), mbtest.Report(after)
+    ctx.check(rep1.complete, "guest report before the suspend")
+    ctx.check("MBT s3 suspending" in before, "the guest suspended to RAM (%s)" %
+              re.findall(r"MBT s3 mem_sleep (.*)", before))
+    token = re.findall(r"MBT s3 token (\w+)", before)
+    again = re.match(r" (\w+)", after)
+    ctx.check(woke and token and again and again.group(1) == token[0],
+              "the guest woke with its memory intact (token %s before, %s after)"
+              % (token[:1], again.group(1) if again else None))
+    ctx.check(rep2.complete, "guest report after the wake")
+    banners = re.findall(r"^mbios \S+ on ", r.serial, re.M)
+    ctx.check(len(banners) == 1, "no second POST on the wake (%d banners)" % len(banners))
+    ctx.check("S3 resume: waking the OS at" in r.serial,
+              "console: 'S3 resume: waking the OS at ...'")
+    if not (rep1.complete and rep2.complete):
+        ctx.note(r.tail(40))
+        return None
+    return r, rep1, rep2
+
+
+def _s3(ctx, machine, iface=None, version=None, lose_state=False):
+    """Without a TPM the guest must simply resume. With one: Startup(STATE)
+    on the wake, the same PCRs before and after, the log still replaying,
+    the hand-off lock still in force. lose_state: the TPM refuses
+    Startup(STATE) (a relay answers TPM_RC_VALUE), so the firmware must
+    start it clean, cap PCRs 0-7 and lock it again."""
+    tpm = None
+    if version:
+        if lose_state:
+            tpm = mbtest.FaultyTpm(ctx.workdir, (TPM2_CC_STARTUP, 2, "rc", TPM2_RC_VALUE_P1),
+                                   version=version)
+        else:
+            tpm = Swtpm(ctx.workdir, version=version)
+        tpm.setup()
+    got = _s3_run(ctx, machine, tpm, iface or "tis")
+    if got is None or not tpm:
+        ctx.check(got is not None, "suspend and resume without a TPM")
+        return
+    r, rep1, rep2 = got
+    events = tpm.commands()
+    inits = [n for n, e in enumerate(events) if e[0] == "ctrl" and e[1] == 2]
+    saved = [e for e in events[:inits[-1]] if e[0] == "tpm" and len(e[1]) >= 10 and
+             mbtest._code(e[1]) == (TPM2_CC_SHUTDOWN if version == 2 else TPM12_ORD_SAVESTATE)]
+    ctx.check(len(inits) >= 2 and saved, "QEMU reset the TPM on the wake (%d INITs) after "
+              "the OS saved its state (%d Shutdown/SaveState)" % (len(inits), len(saved)))
+    st, _, _ = mbtest.startup_summary(events, version)
+    p1, p2 = rep1.pcrs(), rep2.pcrs()
+    ctx.check(p1 and sorted(p1) == sorted(p2), "PCR banks before and after (%s / %s)"
+              % (sorted(p1), sorted(p2)))
+    check_handoff_lock(ctx, rep2, version)
+    log = rep2.event_log()
+    ctx.check(log == rep1.event_log(), "the OS's event log is unchanged (nothing new logged)")
+    if lose_state:
+        ctx.check(tpm.injected == [(TPM2_CC_STARTUP, "rc")],
+                  "the relay refused Startup(STATE) (%s)" % tpm.injected)
+        ctx.check(st == [(0, 0)], "after the refusal the firmware's Startup(CLEAR) worked (%s)"
+                  % st)
+        said = [l for l in r.serial.splitlines() if "lost its state over the suspend" in l]
+        ctx.check(said and "capped" in said[0], "console says the state was lost and PCRs "
+                  "capped (%s)" % (said[0].strip() if said else "no such line"))
+        for bank in sorted(p2):
+            bad = [i for i in range(8) if p2[bank].get(i) != _cap_only(bank)]
+            ctx.check(not bad, "%s PCRs 0-7 = extend(0, H(01 00 00 00)) after the wake "
+                      "(not on %s)" % (bank, bad))
+        false = _replays(log, p2)
+        ctx.check(not false, "the boot's log no longer replays (%s)" % false)
+    else:
+        state = 1 if version == 2 else 2
+        ctx.check(st == [(state, 0)], "one Startup(STATE) on the wake, successful (%s)" % st)
+        for bank in sorted(set(p1) & set(p2)):
+            diff = [i for i in range(24) if p1[bank].get(i) != p2[bank].get(i)]
+            ctx.check(not diff, "%s PCRs equal before and after the suspend (differ: %s)"
+                      % (bank, diff))
+        good = _replays(log, p2)
+        ctx.check(sorted(good) == sorted(p2), "the log still replays to the PCRs after the "
+                  "wake (banks %s of %s)" % (sorted(good), sorted(p2)))
+        ctx.check("TPM: resumed with its saved state" in r.serial,
+                  "console: 'TPM: resumed with its saved state'")
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("s3-pc", ["linux", "s3"], cost=2)(lambda ctx: _s3(ctx, "pc"))
+test("s3-q35", ["linux", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35"))
+test("s3-q35-tis-tpm2", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35", "tis", 2))
+test("s3-q35-crb-tpm2", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35", "crb", 2))
+test("s3-pc-tis-tpm12", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "pc", "tis", 1))
+test("s3-lost-pc-tis-tpm2", ["tpm", "s3"], cost=2)(
+    lambda ctx: _s3(ctx, "pc", "tis", 2, lose_state=True))
