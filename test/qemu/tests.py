@@ -1441,3 +1441,145 @@ test("s3-q35-crb-tpm2", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35", "crb"
 test("s3-pc-tis-tpm12", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "pc", "tis", 1))
 test("s3-lost-pc-tis-tpm2", ["tpm", "s3"], cost=2)(
     lambda ctx: _s3(ctx, "pc", "tis", 2, lose_state=True))
+
+
+# --------------------------------------------------------------------------
+# w. The wait bound: a TPM that stops answering mid-boot costs at most 10 s
+#    of firmware time in total, whatever durations it reported
+# --------------------------------------------------------------------------
+
+WAIT_BOUND_MS = 10000
+HEALTHY_FIRMWARE_MS = 1500  # a measured boot reaches its boot device in < 1 s
+
+
+def _waitbound(ctx, machine, iface, version, huge_durations, code, nth):
+    """The TPM stops answering at the nth command `code`: a TPM 1.2 at an
+    extend (which it reports as a 100 s "medium" command), a TPM 2.0 at
+    its full SelfTest (the 30 s "long" class)."""
+    tpm = mbtest.FaultyTpm(ctx.workdir, (code, nth, "hang", 0), version=version,
+                           huge_durations=huge_durations)
+    tpm.setup()
+    debug = os.path.join(ctx.workdir, "debug.log")
+
+    def hook(proc, qmp):
+        # Only the firmware's time matters: stop once it hands over.
+        deadline = time.monotonic() + 200
+        while time.monotonic() < deadline and proc.poll() is None:
+            if "Booting from" in mbtest._read(debug):
+                break
+            time.sleep(0.1)
+        proc.kill()
+        return True
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, on_start=hook, timeout=240)
+    ctx.check(tpm.injected == [(code, "hang")], "the TPM stopped answering at command %#x "
+              "#%d (%s)" % (code, nth, tpm.injected))
+    boot = re.search(r"^\[\s*(\d+)\] .*\n(?:.*\n)*?Booting from", r.debug, re.M)
+    stamps = [int(x) for x in re.findall(r"^\[\s*(\d+)\]", r.debug, re.M)]
+    ms = stamps[-1] if stamps else None
+    ctx.check(boot and ms is not None and ms < WAIT_BOUND_MS + HEALTHY_FIRMWARE_MS,
+              "firmware reached its boot device within %d ms + %d ms of a healthy boot "
+              "(%s ms)" % (WAIT_BOUND_MS, HEALTHY_FIRMWARE_MS, ms))
+    said = [l for l in r.serial.splitlines() if "abandoned" in l]
+    ctx.check(said, "console: the TPM is abandoned (%s)" % (said[0].strip() if said else "none"))
+    if huge_durations:
+        d = re.search(r"tpm12: timeouts .* durations (\d+) (\d+) (\d+) us", r.debug)
+        ctx.check(d and [int(x) for x in d.groups()] == [2000000, 20000000, 60000000],
+                  "FFFFFFFFh durations capped at the class defaults (%s)" %
+                  (d.group(0) if d else "no durations line"))
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("waitbound-hang-selftest-q35-crb-tpm2", ["tpm", "tpmfault"])(
+    lambda ctx: _waitbound(ctx, "q35", "crb", 2, False, TPM2_CC_SELFTEST, 1))
+test("waitbound-hang-extend-pc-tis-tpm12", ["tpm", "tpmfault"])(
+    lambda ctx: _waitbound(ctx, "pc", "tis", 1, False, TPM12_ORD_EXTEND, 3))
+test("waitbound-hang-hugedur-pc-tis-tpm12", ["tpm", "tpmfault"])(
+    lambda ctx: _waitbound(ctx, "pc", "tis", 1, True, TPM12_ORD_EXTEND, 3))
+
+
+# --------------------------------------------------------------------------
+# p. A passed-through TPM (no host TPM needed: mbtest.PassthroughTpm, a pty
+#    relay to swtpm) that was started before this boot
+# --------------------------------------------------------------------------
+
+def _passthrough(ctx, machine, iface, case):
+    """case "prestarted": the relay started the TPM and extended PCR 0
+    before QEMU ran, as a host's firmware would. case "reboot": the first
+    boot starts the fresh TPM and measures normally; after a VM reset
+    (which a passed-through TPM does not see) the second boot finds it
+    started, with the first boot's random platform auth. Either way: Linux
+    boots, the console says what happened, the OS gets the TPM locked, and
+    no log Linux exposes replays to the PCRs."""
+    tpm = mbtest.PassthroughTpm(ctx.workdir, iface=iface, prestart=case == "prestarted")
+    tpm.setup()
+    append = "mbt.boot=direct mbt.tpmcheck=1"
+    if case == "prestarted":
+        r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, extra_append=append)
+        ctx.check(tpm.prestart_rcs == [0, 0], "the relay started the TPM and extended PCR 0 "
+                  "before the VM (%s)" % tpm.prestart_rcs)
+        boots = [r.serial]
+    else:
+        serial = os.path.join(ctx.workdir, "serial.log")
+
+        def wait_reports(proc, n):
+            deadline = time.monotonic() + 150
+            while time.monotonic() < deadline and proc.poll() is None:
+                if mbtest._read(serial).count("MBT end") >= n:
+                    return
+                time.sleep(0.1)
+            raise mbtest.HarnessError("boot %d never finished its report" % n)
+
+        def hook(proc, qmp):
+            mbtest.qmp_command(qmp, "cont")
+            wait_reports(proc, 1)
+            mbtest.qmp_command(qmp, "system_reset")
+            wait_reports(proc, 2)
+            mbtest.qmp_command(qmp, "quit")
+            return True
+        r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, paused=True, on_start=hook, timeout=300,
+                              no_reboot=False, extra_append=append + " mbt.hold=1")
+        first, sep, second = r.serial.partition("MBT end\n")
+        boots = [first + sep, second]
+        ctx.check(re.search(r"TPM 2\.0 \((TIS|CRB)\) started", boots[0]) and
+                  "already started" not in boots[0],
+                  "the first boot started the fresh TPM and measured normally")
+        ctx.check(mbtest.Report(boots[0]).get("log") == "yes", "first boot: Linux has its log")
+    rep = mbtest.Report(boots[-1])
+    _require_run(ctx, r, "Linux boot")
+    if not ctx.check(rep.complete, "Linux boots and reports (last boot)"):
+        ctx.note(r.tail(40))
+        return
+    said = [l for l in boots[-1].splitlines() if "already started before this boot" in l]
+    ctx.check(said, "console says the TPM was already started (%s)" %
+              (said[0].strip() if said else "no such line"))
+    got = [l for l in boots[-1].splitlines() if "the OS gets the TPM with PCRs 0-7 capped" in l]
+    ctx.check(got, "console says what the OS gets (%s)" % (got[0].strip() if got else "none"))
+    ctx.check(rep.get("tpm0") == "yes", "the OS still gets the TPM")
+    ctx.check("TPM2" in " ".join(rep.all("dmesg_tpm")), "and its ACPI TPM2 table")
+    check_handoff_lock(ctx, rep, 2)
+    pcrs = rep.pcrs()
+    try:
+        log = rep.event_log()
+    except mbtest.HarnessError:
+        log = None
+    false = _replays(log, pcrs) if log else []
+    ctx.check(not false, "no log Linux exposes replays to the PCRs (log: %s; replays on %s)"
+              % ("%d bytes" % len(log) if log else "none", false))
+    ctx.check(not log, "no event log published for this boot (docs/tpm.md)")
+    for bank in sorted(pcrs):
+        zero = [i for i in range(8) if pcrs[bank].get(i) == b"\0" * len(pcrs[bank][i])]
+        ctx.check(not zero, "%s PCRs 0-7 are not at their reset value (zero: %s)" % (bank, zero))
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+# tpm-crb needs the TPM started before QEMU: QEMU reads its buffer size
+# with GetCapability, which a fresh TPM answers with TPM_RC_INITIALIZE.
+test("passthrough-prestarted-q35-crb-tpm2", ["tpm", "passthrough"])(
+    lambda ctx: _passthrough(ctx, "q35", "crb", "prestarted"))
+test("passthrough-reboot-q35-tis-tpm2", ["tpm", "passthrough"], cost=2)(
+    lambda ctx: _passthrough(ctx, "q35", "tis", "reboot"))
