@@ -14,3 +14,8 @@ test_tableloader_LIBS := -lcmocka
 UNIT_TESTS += test_pci_alloc
 test_pci_alloc_SRCS := test/unit/test_pci_alloc.c src/fw/pci_alloc.c
 test_pci_alloc_LIBS := -lcmocka
+
+# The S3 waking vector through RSDP, RSDT/XSDT, FADT and FACS.
+UNIT_TESTS += test_acpi_wake
+test_acpi_wake_SRCS := test/unit/test_acpi_wake.c src/fw/acpi_wake.c
+test_acpi_wake_LIBS := -lcmocka
