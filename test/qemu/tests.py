@@ -3,7 +3,7 @@
 Every test is a function taking a Ctx; it records what it checked with
 ctx.check(cond, message).  A test passes when it recorded at least one check
 and none failed.  Groups: bootsect, linux, grub, badinput, tpm (and within
-it tpmfault, pcrdiff, tpmvariant).
+it tpmfault, pcrdiff, tpmvariant, passthrough), s3.
 """
 
 import datetime
@@ -704,12 +704,10 @@ for _name, _m, _i, _v, _flt, _expect in (
         lambda ctx, m=_m, i=_i, v=_v, f=_flt, e=_expect: _failclosed(ctx, m, i, v, f, e))
 
 
-def _reboot(ctx, machine, iface, version):
-    """A machine reset after a complete measured boot: QEMU resets the TPM,
-    the firmware starts it again from a clean state, and the second boot
-    measures to exactly the same PCRs."""
-    tpm = Swtpm(ctx.workdir, version=version)
-    tpm.setup()
+def _reset_between_reports(ctx):
+    """run_qemu's on_start hook for two boots in one QEMU: the guest holds
+    after its report (mbt.hold=1); reset it once with QMP system_reset, and
+    end the run after the second report."""
     serial = os.path.join(ctx.workdir, "serial.log")
 
     def wait_reports(proc, n):
@@ -721,14 +719,22 @@ def _reboot(ctx, machine, iface, version):
         raise mbtest.HarnessError("boot %d never finished its report" % n)
 
     def hook(proc, qmp):
-        # The guest holds after its report (mbt.hold=1): reset it once, then
-        # end the run after the second report.
         mbtest.qmp_command(qmp, "cont")
         wait_reports(proc, 1)
         mbtest.qmp_command(qmp, "system_reset")
         wait_reports(proc, 2)
         mbtest.qmp_command(qmp, "quit")
         return True
+    return hook
+
+
+def _reboot(ctx, machine, iface, version):
+    """A machine reset after a complete measured boot: QEMU resets the TPM,
+    the firmware starts it again from a clean state, and the second boot
+    measures to exactly the same PCRs."""
+    tpm = Swtpm(ctx.workdir, version=version)
+    tpm.setup()
+    hook = _reset_between_reports(ctx)
     r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
                           tpm_iface=iface, paused=True, on_start=hook, timeout=300,
                           no_reboot=False, extra_append="mbt.boot=direct mbt.hold=1")
@@ -1291,11 +1297,15 @@ def _int1a(ctx, machine, iface, version, banks, linux):
         ctx.note(r.tail(40))
 
 
-for _m, _i, _v, _b, _linux in (("pc", "tis", 1, "sha1", True), ("q35", "tis", 2, "all", False),
-                               ("q35", "crb", 2, "sha256", True), ("pc", "tis", 2, "all", True)):
+# (_with_linux, not _linux: a module-level _linux would replace the
+# linux-* tests' function.)
+for _m, _i, _v, _b, _with_linux in (("pc", "tis", 1, "sha1", True),
+                                    ("q35", "tis", 2, "all", False),
+                                    ("q35", "crb", 2, "sha256", True),
+                                    ("pc", "tis", 2, "all", True)):
     test("int1a-%s-%s-tpm%s-%s" % (_m, _i, "2" if _v == 2 else "12", _b),
-         ["tpm", "int1a", "bootsect"], cost=2 if _linux else 1)(
-        lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_linux: _int1a(ctx, m, i, v, b, lx))
+         ["tpm", "int1a", "bootsect"], cost=2 if _with_linux else 1)(
+        lambda ctx, m=_m, i=_i, v=_v, b=_b, lx=_with_linux: _int1a(ctx, m, i, v, b, lx))
 
 
 # --------------------------------------------------------------------------
@@ -1522,25 +1532,9 @@ def _passthrough(ctx, machine, iface, case):
                   "before the VM (%s)" % tpm.prestart_rcs)
         boots = [r.serial]
     else:
-        serial = os.path.join(ctx.workdir, "serial.log")
-
-        def wait_reports(proc, n):
-            deadline = time.monotonic() + 150
-            while time.monotonic() < deadline and proc.poll() is None:
-                if mbtest._read(serial).count("MBT end") >= n:
-                    return
-                time.sleep(0.1)
-            raise mbtest.HarnessError("boot %d never finished its report" % n)
-
-        def hook(proc, qmp):
-            mbtest.qmp_command(qmp, "cont")
-            wait_reports(proc, 1)
-            mbtest.qmp_command(qmp, "system_reset")
-            wait_reports(proc, 2)
-            mbtest.qmp_command(qmp, "quit")
-            return True
         r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
-                              tpm_iface=iface, paused=True, on_start=hook, timeout=300,
+                              tpm_iface=iface, paused=True,
+                              on_start=_reset_between_reports(ctx), timeout=300,
                               no_reboot=False, extra_append=append + " mbt.hold=1")
         first, sep, second = r.serial.partition("MBT end\n")
         boots = [first + sep, second]

@@ -48,6 +48,19 @@ static void put64(u32 at, u64 v)
 	memcpy(mem + at, &v, 8);
 }
 
+static void rsdp_checksums(struct acpi_rsdp *r)
+{
+	r->checksum = r->ext_checksum = 0;
+	u8 sum = 0;
+	for (u32 i = 0; i < ACPI_RSDP_V1_SIZE; i++)
+		sum += ((u8 *)r)[i];
+	r->checksum = (u8)-sum;
+	sum = 0;
+	for (u32 i = 0; i < sizeof(*r); i++)
+		sum += ((u8 *)r)[i];
+	r->ext_checksum = (u8)-sum;
+}
+
 static struct acpi_facs *facs(u32 at, u8 version, u32 legacy, u64 x)
 {
 	struct acpi_facs *f = (void *)(mem + at);
@@ -81,14 +94,7 @@ static int build(void **state)
 	r->rsdt_address = RSDT;
 	r->xsdt_address = XSDT;
 	r->length = sizeof(*r);
-	u8 sum = 0;
-	for (u32 i = 0; i < ACPI_RSDP_V1_SIZE; i++)
-		sum += ((u8 *)r)[i];
-	r->checksum = (u8)-sum;
-	sum = 0;
-	for (u32 i = 0; i < sizeof(*r); i++)
-		sum += ((u8 *)r)[i];
-	r->ext_checksum = (u8)-sum;
+	rsdp_checksums(r);
 	facs(FACS, 2, 0x961F0, 0);
 	return 0;
 }
@@ -146,11 +152,7 @@ static void test_rsdt_only(void **state)
 	(void)state;
 	struct acpi_rsdp *r = (void *)(mem + RSDP);
 	r->revision = 0;
-	r->checksum = 0;
-	u8 sum = 0;
-	for (u32 i = 0; i < ACPI_RSDP_V1_SIZE; i++)
-		sum += ((u8 *)r)[i];
-	r->checksum = (u8)-sum;
+	rsdp_checksums(r);
 	memset(mem + XSDT, 0, 4); // no XSDT to fall back on
 	struct acpi_wake w = lookup();
 	assert_int_equal(w.mode, ACPI_WAKE_REAL);
