@@ -91,5 +91,8 @@ static inline void *far_ptr(u16 seg, u16 off)
 // registers and flags are written back into r.
 void call16_far(struct bregs *r);
 void call16_int(u8 vector, struct bregs *r);
+// Enter 16-bit code that never returns (the S3 waking vector) with
+// interrupts off, its stack frame at ss:sp.
+void call16_noreturn(struct bregs *r, u16 ss, u16 sp) NORETURN;
 
 #endif

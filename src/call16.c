@@ -3,6 +3,7 @@
 #include "bregs.h"
 #include "layout.h"
 #include "lib/string.h"
+#include "output.h"
 
 extern u32 rm_stack; // ss << 16 | sp, maintained by entry.S
 extern char call16_return[];
@@ -82,4 +83,12 @@ void call16_int(u8 vector, struct bregs *r)
 	r->ip = ivt[vector * 2];
 	r->cs = ivt[vector * 2 + 1];
 	call16(r, true);
+}
+
+void call16_noreturn(struct bregs *r, u16 ss, u16 sp)
+{
+	rm_stack = (u32)ss << 16 | sp;
+	r->flags &= ~F_IF;
+	call16(r, true);
+	panic("16-bit code returned to the firmware\n");
 }

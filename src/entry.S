@@ -106,11 +106,24 @@ reset32:
 	incl %ecx
 	cmpl $7, %ecx
 	jb 2b
-	// Copy the image from the ROM alias into the shadow RAM.
+	// Copy the image from the ROM alias into the shadow RAM: code and
+	// data always come from ROM, also on an S3 resume (the OS can write
+	// the shadow). A resume keeps the F-segment pool, where the OS found
+	// its RSDP and the resume finds the waking vector.
+	movb $CMOS_SHUTDOWN_STATUS, %al
+	outb %al, $0x70
+	inb $0x71, %al
 	movl $IMAGE_HIGH_BASE, %esi
 	movl $IMAGE_LOW_BASE, %edi
 	movl $(IMAGE_LOW_SIZE / 4), %ecx
+	cmpb $CMOS_SHUTDOWN_S3_RESUME, %al
+	jne 4f
+	movl $((FSEG_POOL_BASE - IMAGE_LOW_BASE) / 4), %ecx
 	rep movsl
+	addl $FSEG_POOL_SIZE, %esi
+	addl $FSEG_POOL_SIZE, %edi
+	movl $((IMAGE_LOW_BASE + IMAGE_LOW_SIZE - FSEG_POOL_BASE - FSEG_POOL_SIZE) / 4), %ecx
+4:	rep movsl
 	movl $FW_STACK_TOP, %esp
 	movl %esp, pm_stack_top
 	movl $post_main, %eax
@@ -290,6 +303,16 @@ call16_return32:
 	popl %edi
 	popl %ebp
 	ret
+
+// void resume_jump32(u32 vector): the S3 waking vector in 32-bit protected
+// mode, paging off, flat 4 GiB segments, interrupts off (ACPI 6.5 5.2.10,
+// X_Firmware_Waking_Vector). The firmware already runs that way.
+	.code32
+	.global resume_jump32
+resume_jump32:
+	cli
+	movl 4(%esp), %eax
+	jmp *%eax
 
 // ---- data used by the switches (F segment RAM stays writable) --------------
 	.section .data

@@ -12,6 +12,17 @@
 #define IMAGE_HIGH_BASE 0xFFFE0000
 #define HIGH_ALIAS_DELTA (IMAGE_HIGH_BASE - IMAGE_LOW_BASE)
 
+// The F-segment pool (layout.ld .fsegpool): RSDP and SMBIOS entry point.
+// An S3 resume keeps it when it re-copies the image: the OS found its RSDP
+// there, and the resume reads the waking vector through it.
+#define FSEG_POOL_BASE 0xFD000
+#define FSEG_POOL_SIZE 0x1000
+
+// CMOS shutdown status (register 0Fh): QEMU sets FEh when it wakes the
+// machine from S3 (its RTC's suspend notifier).
+#define CMOS_SHUTDOWN_STATUS 0x0F
+#define CMOS_SHUTDOWN_S3_RESUME 0xFE
+
 // Start of the 16-bit entry code (layout.ld places .text16 here).
 #define TEXT16_BASE 0xFE000
 
@@ -30,5 +41,9 @@
 // BEVs, boot sectors): below the boot sector, below 64 KiB as linuxboot needs.
 #define POST_RM_STACK_SEG 0x0000
 #define POST_RM_STACK_OFF 0x7000
+// Real-mode stack for the jump to the OS's waking vector: inside the EBDA,
+// because on S3 resume all conventional memory is the OS's.
+#define RESUME_RM_STACK_SEG (EBDA_BASE >> 4)
+#define RESUME_RM_STACK_OFF 0x1000
 
 #endif

@@ -183,12 +183,27 @@ static void route_irqs(void)
 	}
 }
 
-void pci_setup(void)
+static void scan(void)
 {
 	pci_device_count = 0;
 	bus_count = 1;
 	buses[0] = (struct pci_bus_info){-1, -1};
 	scan_bus(0, -1);
+}
+
+// QEMU's wake resets every PCI function: bridges forget their bus numbers
+// and the ISA bridge its PIRQ routing. The OS restores the BARs, windows
+// and command bits it saved, but reaches a device behind a bridge only
+// once the bridge has its numbers: the same scan gives the same ones.
+void pci_resume(void)
+{
+	scan();
+	route_irqs();
+}
+
+void pci_setup(void)
+{
+	scan();
 
 	struct pci_res *res = malloc_tmp(MAX_RES * sizeof(*res), 8);
 	int count = 0;

@@ -19,6 +19,7 @@
 #include "optionroms.h"
 #include "output.h"
 #include "pciinit.h"
+#include "resume.h"
 #include "lib/bda.h"
 #include "tcg_boot.h"
 #include "version.h"
@@ -119,6 +120,8 @@ void post_main(void)
 {
 	serial_init();
 	platform_init();
+	if (s3_resume_requested())
+		s3_resume(); // returns only if the OS left no waking vector
 	printf_console("mbios %s on %s\n", MBIOS_VERSION, platform_name());
 	if (!fw_cfg_init())
 		printf_console("warning: no QEMU fw_cfg; defaults used\n");

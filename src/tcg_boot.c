@@ -172,8 +172,16 @@ void tcg_setup(void)
 	if (!tpm_usable(&g_tpm)) {
 		// tpm_setup said why. A TPM that answers but will not be
 		// measured into must not keep PCRs at their reset value.
-		if (g_tpm.failed)
+		if (g_tpm.already_started) {
+			// The OS still gets the TPM and its ACPI table; the
+			// log area stays empty, which no reader replays.
+			u32 size;
+			log_area(&size);
+			tcg_cap_without_log(&g_tpm, "TPM started before this "
+						    "boot");
+		} else if (g_tpm.failed) {
 			tcg_cap_without_log(&g_tpm, "TPM start-up failed");
+		}
 		return;
 	}
 	u32 size = 0;
@@ -191,6 +199,13 @@ void tcg_setup(void)
 	measure_image();
 	measure_platform_config();
 	tcg_measure_tpm_config();
+}
+
+void tcg_resume(void)
+{
+	// tpm_resume prints every failure and what the OS gets.
+	if (tpm_resume(&g_tpm, TPM_MMIO_BASE) == 0)
+		printf_console("TPM: resumed with its saved state\n");
 }
 
 void tcg_measure_rom_scan_start(void)

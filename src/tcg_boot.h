@@ -9,6 +9,9 @@
 // After ACPI set-up (the log area comes from etc/tpm/log), before any
 // option ROM runs: TPM start-up, log, PCR0/PCR1 measurements.
 void tcg_setup(void);
+// S3 resume: the TPM's saved state back (or PCRs capped), locked for the
+// OS as at boot. Nothing is measured or logged.
+void tcg_resume(void);
 // PCR2: "Start Option ROM Scan", then each ROM before it runs.
 void tcg_measure_rom_scan_start(void);
 void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len);

@@ -21,11 +21,13 @@ static const u32 tpm12_timeouts[4] = {750 * MS, 2000 * MS, 750 * MS, 750 * MS};
 // apply until GetCapability(TPM_CAP_PROP_DURATION) says otherwise.
 static const u32 tpm20_durations[3] = {750 * MS, 2000 * MS, 30 * SEC};
 static const u32 tpm12_durations[3] = {2 * SEC, 20 * SEC, 60 * SEC};
-// Bounds applied to values a TPM 1.2 reports.
+// Bounds applied to values a TPM 1.2 reports. A reported duration never
+// exceeds the default of its class: the classes are what the commands
+// need, and a TPM reporting more (up to FFFFFFFFh) would only stretch the
+// wait when it stops answering.
 #define TIMEOUT_MIN (30 * MS)
 #define TIMEOUT_MAX (10 * SEC)
 #define DURATION_MIN (100 * MS)
-#define DURATION_MAX (120 * SEC)
 
 // Indexed by -error.
 static const char *const err_names[] = {
@@ -64,28 +66,58 @@ static u32 loc_base(const struct tpm_dev *dev, u8 loc)
 	return dev->base + loc * TPM_LOCALITY_STRIDE;
 }
 
-// Poll until (reg & mask) == want; *val gets the last value read.
-static bool wait32(u32 addr, u32 mask, u32 want, u32 us, u32 *val)
+// A wait of `us`, shortened to what is left of the boot's wait budget.
+// Only waits that end without the condition are charged: a TPM that
+// answers, however slowly, costs nothing, and one that stops answering
+// costs at most TPM_WAIT_BUDGET_US over the whole boot, whatever the
+// durations and timeouts it reported.
+struct tpm_wait {
+	u64 start, end;
+};
+
+static void wait_begin(const struct tpm_dev *dev, struct tpm_wait *w, u32 us)
 {
-	u64 end = clock_deadline(us);
+	w->start = clock_us();
+	w->end = w->start + MIN(us, dev->wait_budget_us);
+}
+
+static bool wait_over(struct tpm_dev *dev, const struct tpm_wait *w)
+{
+	u64 now = clock_us();
+	if (now < w->end)
+		return false;
+	u64 spent = now - w->start;
+	dev->wait_budget_us -= (u32)MIN(spent, (u64)dev->wait_budget_us);
+	if (!dev->wait_budget_us)
+		dprint(DL_ERR, "tpm: wait budget used up\n");
+	return true;
+}
+
+// Poll until (reg & mask) == want; *val gets the last value read.
+static bool wait32(struct tpm_dev *dev, u32 addr, u32 mask, u32 want, u32 us,
+		   u32 *val)
+{
+	struct tpm_wait w;
+	wait_begin(dev, &w, us);
 	for (;;) {
 		u32 v = mmio_read32(addr);
 		if (val)
 			*val = v;
 		if ((v & mask) == want)
 			return true;
-		if (clock_expired(end))
+		if (wait_over(dev, &w))
 			return false;
 	}
 }
 
-static bool wait8(u32 addr, u8 mask, u8 want, u32 us)
+static bool wait8(struct tpm_dev *dev, u32 addr, u8 mask, u8 want, u32 us)
 {
-	u64 end = clock_deadline(us);
+	struct tpm_wait w;
+	wait_begin(dev, &w, us);
 	for (;;) {
 		if ((mmio_read8(addr) & mask) == want)
 			return true;
-		if (clock_expired(end))
+		if (wait_over(dev, &w))
 			return false;
 	}
 }
@@ -103,7 +135,7 @@ static int tis_request_locality(struct tpm_dev *dev, u8 loc)
 	if (dev->locality >= 0)
 		dev->ops->release_locality(dev);
 	mmio_write8(acc, TIS_ACCESS_REQUEST_USE);
-	if (!wait8(acc, ok, ok, dev->timeout_a)) {
+	if (!wait8(dev, acc, ok, ok, dev->timeout_a)) {
 		// Withdraw the request so it is not granted behind our back.
 		mmio_write8(acc, TIS_ACCESS_ACTIVE_LOCALITY);
 		dprint(DL_ERR, "tpm tis: locality %u not granted in %u us\n",
@@ -128,7 +160,8 @@ static void tis_release_locality(struct tpm_dev *dev)
 // (PTP FIFO state machine), so repeat the write about every millisecond.
 static bool tis_ready(struct tpm_dev *dev, u32 sts)
 {
-	u64 end = clock_deadline(dev->timeout_b);
+	struct tpm_wait w;
+	wait_begin(dev, &w, dev->timeout_b);
 	u64 next = 0;
 	for (;;) {
 		u64 t = clock_us();
@@ -138,7 +171,7 @@ static bool tis_ready(struct tpm_dev *dev, u32 sts)
 		}
 		if (mmio_read32(sts) & TIS_STS_COMMAND_READY)
 			return true;
-		if (clock_expired(end))
+		if (wait_over(dev, &w))
 			return false;
 	}
 }
@@ -153,7 +186,7 @@ static int tis_cancel(struct tpm_dev *dev)
 	if (dev->version == TPM_VER_20) {
 		// commandCancel ends execution early; the TPM then completes.
 		mmio_write8(sts + 3, TIS_STS_COMMAND_CANCEL >> 24);
-		wait32(sts, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
+		wait32(dev, sts, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
 		       TIS_STS_VALID | TIS_STS_DATA_AVAIL, dev->timeout_b,
 		       NULL);
 	}
@@ -167,13 +200,14 @@ static int tis_cancel(struct tpm_dev *dev)
 // burstCount, waiting up to TIMEOUT_D for it to become non-zero.
 static u32 tis_burst(struct tpm_dev *dev, u32 sts)
 {
-	u64 end = clock_deadline(dev->timeout_d);
+	struct tpm_wait w;
+	wait_begin(dev, &w, dev->timeout_d);
 	for (;;) {
 		u32 b = (mmio_read32(sts) & TIS_STS_BURST_MASK) >>
 			TIS_STS_BURST_SHIFT;
 		if (b)
 			return b;
-		if (clock_expired(end))
+		if (wait_over(dev, &w))
 			return 0;
 	}
 }
@@ -196,8 +230,8 @@ static int tis_send(struct tpm_dev *dev, u32 sts, u32 fifo, const u8 *cmd,
 		for (u32 i = 0; i < n; i++)
 			mmio_write8(fifo, cmd[sent++]);
 		u32 v;
-		if (!wait32(sts, TIS_STS_VALID, TIS_STS_VALID, dev->timeout_c,
-			    &v)) {
+		if (!wait32(dev, sts, TIS_STS_VALID, TIS_STS_VALID,
+			    dev->timeout_c, &v)) {
 			dprint(DL_ERR,
 			       "tpm tis: stsValid not set after write\n");
 			return TPM_E_STS_VALID;
@@ -218,7 +252,7 @@ static int tis_recv(struct tpm_dev *dev, u32 sts, u32 fifo, u8 *buf, u32 len)
 	const u32 avail = TIS_STS_VALID | TIS_STS_DATA_AVAIL;
 	u32 got = 0;
 	while (got < len) {
-		if (!wait32(sts, avail, avail, dev->timeout_c, NULL)) {
+		if (!wait32(dev, sts, avail, avail, dev->timeout_c, NULL)) {
 			dprint(DL_ERR,
 			       "tpm tis: response ended at byte %u of %u\n",
 			       got, len);
@@ -255,7 +289,7 @@ static int tis_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 	if (rc)
 		goto abort;
 	mmio_write8(sts, TIS_STS_GO);
-	if (!wait32(sts, avail, avail, wait_us, NULL)) {
+	if (!wait32(dev, sts, avail, avail, wait_us, NULL)) {
 		dprint(DL_ERR, "tpm tis: no response to 0x%x in %u us\n",
 		       get_be32(cmd + 6), wait_us);
 		tis_cancel(dev);
@@ -281,7 +315,8 @@ static int tis_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 	if (rc)
 		goto abort;
 	u32 v;
-	if (!wait32(sts, TIS_STS_VALID, TIS_STS_VALID, dev->timeout_c, &v)) {
+	if (!wait32(dev, sts, TIS_STS_VALID, TIS_STS_VALID, dev->timeout_c,
+		    &v)) {
 		dprint(DL_ERR, "tpm tis: stsValid not set after read\n");
 		rc = TPM_E_STS_VALID;
 		goto abort;
@@ -429,9 +464,10 @@ static int crb_request_locality(struct tpm_dev *dev, u8 loc)
 			dev->ops->release_locality(dev);
 		u32 b = loc_base(dev, loc);
 		mmio_write32(b + CRB_REG_LOC_CTRL, CRB_LOC_CTRL_REQUEST);
-		u64 end = clock_deadline(dev->timeout_a);
+		struct tpm_wait w;
+		wait_begin(dev, &w, dev->timeout_a);
 		while (!crb_holds(dev, loc)) {
-			if (clock_expired(end)) {
+			if (wait_over(dev, &w)) {
 				mmio_write32(b + CRB_REG_LOC_CTRL,
 					     CRB_LOC_CTRL_RELINQUISH);
 				dprint(DL_ERR,
@@ -456,7 +492,7 @@ static void crb_release_locality(struct tpm_dev *dev)
 	u32 b = loc_base(dev, dev->locality);
 	// Idle saves power and is the state an OS driver expects to find.
 	mmio_write32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_GO_IDLE);
-	if (!wait32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_GO_IDLE, 0,
+	if (!wait32(dev, b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_GO_IDLE, 0,
 		    dev->timeout_c, NULL))
 		dprint(DL_ERR, "tpm crb: goIdle not acknowledged\n");
 	mmio_write32(b + CRB_REG_LOC_CTRL, CRB_LOC_CTRL_RELINQUISH);
@@ -471,7 +507,7 @@ static int crb_cancel(struct tpm_dev *dev)
 	}
 	u32 b = loc_base(dev, dev->locality);
 	mmio_write32(b + CRB_REG_CTRL_CANCEL, CRB_CTRL_CANCEL);
-	bool done = wait32(b + CRB_REG_CTRL_START, CRB_CTRL_START, 0,
+	bool done = wait32(dev, b + CRB_REG_CTRL_START, CRB_CTRL_START, 0,
 			   dev->timeout_b, NULL);
 	mmio_write32(b + CRB_REG_CTRL_CANCEL, 0);
 	if (!done) {
@@ -499,9 +535,9 @@ static int crb_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 	// Idle -> Ready: the TPM clears cmdReady once it is ready (PTP, CRB
 	// states).
 	mmio_write32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY);
-	if (!wait32(b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY, 0,
+	if (!wait32(dev, b + CRB_REG_CTRL_REQ, CRB_CTRL_REQ_CMD_READY, 0,
 		    dev->timeout_c, NULL) ||
-	    !wait32(b + CRB_REG_CTRL_STS,
+	    !wait32(dev, b + CRB_REG_CTRL_STS,
 		    CRB_CTRL_STS_IDLE | CRB_CTRL_STS_ERROR, 0, dev->timeout_c,
 		    NULL)) {
 		dprint(DL_ERR, "tpm crb: cmdReady not reached in %u us\n",
@@ -510,7 +546,8 @@ static int crb_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 	}
 	crb_write(dev->crb_cmd_addr, cmd, cmd_len);
 	mmio_write32(b + CRB_REG_CTRL_START, CRB_CTRL_START);
-	if (!wait32(b + CRB_REG_CTRL_START, CRB_CTRL_START, 0, wait_us, NULL)) {
+	if (!wait32(dev, b + CRB_REG_CTRL_START, CRB_CTRL_START, 0, wait_us,
+		    NULL)) {
 		dprint(DL_ERR, "tpm crb: no response to 0x%x in %u us\n",
 		       get_be32(cmd + 6), wait_us);
 		crb_cancel(dev);
@@ -590,6 +627,7 @@ int tpm_drv_probe(struct tpm_dev *dev, u32 base)
 	dev->base = base;
 	dev->locality = -1;
 	dev->retry_budget_us = TPM_RETRY_BUDGET_US;
+	dev->wait_budget_us = TPM_WAIT_BUDGET_US;
 	dev->version = TPM_VER_20;
 	set_defaults(dev); // TIMEOUT_A for the register-valid wait below
 
@@ -609,7 +647,7 @@ int tpm_drv_probe(struct tpm_dev *dev, u32 base)
 		dprint(DL_INFO, "tpm: nothing at 0x%x (reads zero)\n", base);
 		return TPM_E_NODEV;
 	}
-	if (!wait8(base + TIS_REG_ACCESS, TIS_ACCESS_REG_VALID,
+	if (!wait8(dev, base + TIS_REG_ACCESS, TIS_ACCESS_REG_VALID,
 		   TIS_ACCESS_REG_VALID, dev->timeout_a)) {
 		dprint(DL_ERR, "tpm: registers at 0x%x never valid (0x%x)\n",
 		       base, acc);
@@ -721,5 +759,5 @@ void tpm_drv_set_durations(struct tpm_dev *dev, const u32 d[3])
 {
 	for (int i = 0; i < 3; i++)
 		dev->duration[i] = clamp_us(d[i], tpm12_durations[i],
-					    DURATION_MIN, DURATION_MAX);
+					    DURATION_MIN, tpm12_durations[i]);
 }

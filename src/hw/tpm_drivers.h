@@ -40,6 +40,9 @@ enum tpm_duration { TPM_DUR_SHORT, TPM_DUR_MEDIUM, TPM_DUR_LONG };
 #define TPM_RETRY_FIRST_US 1000u
 #define TPM_RETRY_MAX_US 100000u
 #define TPM_RETRY_BUDGET_US 3000000u
+// Waits that end without an answer, for the whole boot (hw/tpm_drivers.c):
+// a TPM that stops answering costs at most this, plus the polling.
+#define TPM_WAIT_BUDGET_US 8000000u
 
 struct tpm_dev;
 
@@ -73,6 +76,8 @@ struct tpm_dev {
 	// Time the command layer may still spend re-sending commands that a
 	// TPM answered with "retry"/"testing" warnings, for the whole boot.
 	u32 retry_budget_us;
+	// Time waits that end without an answer may still take this boot.
+	u32 wait_budget_us;
 };
 
 // Look for a TPM at `base` (normally TPM_MMIO_BASE): TIS or CRB from the

@@ -44,8 +44,29 @@ STATIC_ASSERT(sizeof(struct acpi_rsdp) == 36, "RSDP v2 size");
 // ACPI 6.5 5.2.9 "Fixed ACPI Description Table (FADT)": the DSDT address,
 // and its 64-bit form, which takes precedence when the FADT is long enough
 // to hold it and it is nonzero.
-#define ACPI_FADT_FIRMWARE_CTRL 36 // u32: the FACS
-#define ACPI_FADT_DSDT 40	   // u32
-#define ACPI_FADT_X_DSDT 140	   // u64
+#define ACPI_FADT_DSDT 40    // u32
+#define ACPI_FADT_X_DSDT 140 // u64
+// The FACS address, and its 64-bit form with the same precedence.
+#define ACPI_FADT_FIRMWARE_CTRL 36    // u32
+#define ACPI_FADT_X_FIRMWARE_CTRL 132 // u64
+
+// ACPI 6.5 5.2.10 "Firmware ACPI Control Structure (FACS)". No checksum.
+// x_firmware_waking_vector exists from version 1, ospm_flags from 2.
+struct acpi_facs {
+	char signature[4]; // "FACS"
+	u32 length;	   // at least 64
+	u32 hardware_signature;
+	u32 firmware_waking_vector; // real mode: CS = v >> 4, IP = v & 0xF
+	u32 global_lock;
+	u32 flags; // ACPI_FACS_*
+	u64 x_firmware_waking_vector;
+	u8 version;
+	u8 reserved[3];
+	u32 ospm_flags; // ACPI_FACS_OSPM_*
+	u8 reserved2[24];
+} PACKED;
+STATIC_ASSERT(sizeof(struct acpi_facs) == 64, "FACS size");
+#define ACPI_FACS_64BIT_WAKE_SUPPORTED (1u << 1) // the firmware offers it
+#define ACPI_FACS_OSPM_64BIT_WAKE (1u << 0)	 // the OS asks for it
 
 #endif

@@ -277,6 +277,11 @@
 #define TPM2_RC_HIERARCHY 0x085 // format one
 #define TPM2_RC_SIZE 0x095	// format one
 #define TPM2_RC_BAD_AUTH 0x0A2	// format one
+// Format-one response codes name what they refer to (Library Part 2,
+// TPM_RC): a handle (H) or a session (S), and its number.
+#define TPM2_RC_H 0x000
+#define TPM2_RC_S 0x800
+#define TPM2_RC_1 0x100
 #define TPM2_RC_PCR 0x127
 #define TPM2_RC_LOCALITY 0x907
 

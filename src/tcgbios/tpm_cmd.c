@@ -31,6 +31,8 @@ const char *tpm_cmd_strerror(int err)
 		return "command for the other TPM family";
 	case TPM_E_BANKS:
 		return "unusable PCR banks";
+	case TPM_E_STARTED:
+		return "TPM started before this boot";
 	}
 	return tpm_strerror(err);
 }
@@ -231,8 +233,12 @@ enum tpm_duration tpm_cmd_duration(u16 tag, u32 code)
 		case TPM2_CC_PCR_Allocate:
 		case TPM2_CC_CreatePrimary:
 			return TPM_DUR_LONG;
+		// PCR extends are short whatever the TPM: the firmware sends
+		// dozens, and one that hangs must not cost a long wait.
 		case TPM2_CC_GetCapability:
 		case TPM2_CC_PCR_Read:
+		case TPM2_CC_PCR_Extend:
+		case TPM2_CC_PCR_Event:
 			return TPM_DUR_SHORT;
 		}
 		return TPM_DUR_MEDIUM;
@@ -243,7 +249,6 @@ enum tpm_duration tpm_cmd_duration(u16 tag, u32 code)
 	case TPM_ORD_TakeOwnership:
 	case TPM_ORD_CreateEndorsementKeyPair:
 		return TPM_DUR_LONG;
-	case TPM_ORD_Extend:
 	case TPM_ORD_PcrRead:
 	case TPM_ORD_GetRandom:
 	case TPM_ORD_Startup:
@@ -252,6 +257,7 @@ enum tpm_duration tpm_cmd_duration(u16 tag, u32 code)
 	case TPM_ORD_OwnerClear:
 		return TPM_DUR_MEDIUM;
 	}
+	// TPM_ORD_Extend, as for TPM 2.0 above, and everything not listed.
 	return TPM_DUR_SHORT;
 }
 

@@ -18,6 +18,7 @@ enum {
 	TPM_E_RESP_RC = -44,	   // response code outside the defined range
 	TPM_E_WRONG_VERSION = -45, // command for the other TPM family
 	TPM_E_BANKS = -46,	   // PCR bank list unusable
+	TPM_E_STARTED = -47,	   // started before this boot (passthrough)
 };
 
 const char *tpm_cmd_strerror(int err);

@@ -115,14 +115,43 @@ static int not_usable(struct tpm_state *s, const char *why, int err)
 	return err;
 }
 
+// Startup answered TPM_RC_INITIALIZE (TPM 2.0 Library Part 3, TPM2_Startup)
+// or TPM_INVALID_POSTINIT (TPM 1.2 Main Part 3, TPM_Startup): something
+// started this TPM before this boot, such as the host's firmware for a
+// passed-through TPM, or an earlier boot of a VM whose reset does not reach
+// the TPM. Its PCRs hold what that left, which no log of this boot can
+// describe: the boot publishes no log and caps PCRs 0-7 (docs/tpm.md).
+static void already_started(struct tpm_state *s, int rc)
+{
+	dprint(DL_INFO, "tpm: already started (0x%x)\n", rc);
+	printf_console("TPM: already started before this boot (Startup "
+		       "answered 0x%x), e.g. a passed-through TPM: its PCRs "
+		       "hold values from before this boot, so no event log "
+		       "is published\n",
+		       rc);
+	s->already_started = true;
+}
+
+// The end of a start-up that went well: an already started TPM still gets
+// no measurements.
+static int started(struct tpm_state *s)
+{
+	if (!s->already_started) {
+		s->usable = true;
+		return 0;
+	}
+	s->failed = true;
+	if (!s->error)
+		s->error = TPM_E_STARTED;
+	return TPM_E_STARTED;
+}
+
 static int setup20(struct tpm_state *s)
 {
 	struct tpm_dev *d = &s->dev;
 	int rc = tpm2_startup(d, TPM2_SU_CLEAR);
-	// RC_INITIALIZE: already started (e.g. by an earlier stage or a
-	// firmware restart without a TPM reset); PCRs are as that left them.
 	if (rc == TPM2_RC_INITIALIZE)
-		dprint(DL_INFO, "tpm2: already started\n");
+		already_started(s, rc);
 	else if (rc)
 		return tpm_set_failed(s, "TPM2_Startup(CLEAR)", rc);
 	rc = tpm2_selftest(d, true);
@@ -142,8 +171,7 @@ static int setup20(struct tpm_state *s)
 		// is treated as failed, so it is capped and closed.
 		if (!s->banks.b[i].digest_size)
 			return tpm_set_failed(s, "PCR bank check", TPM_E_BANKS);
-	s->usable = true;
-	return 0;
+	return started(s);
 }
 
 static int setup12(struct tpm_state *s)
@@ -151,7 +179,7 @@ static int setup12(struct tpm_state *s)
 	struct tpm_dev *d = &s->dev;
 	int rc = tpm12_startup(d, TPM_ST_CLEAR);
 	if (rc == TPM_INVALID_POSTINIT)
-		dprint(DL_INFO, "tpm12: already started\n");
+		already_started(s, rc);
 	else if (rc)
 		return tpm_set_failed(s, "TPM_Startup(ST_CLEAR)", rc);
 
@@ -217,8 +245,7 @@ static int setup12(struct tpm_state *s)
 		return not_usable(s, "TPM 1.2 is disabled", TPM_DISABLED);
 	if (s->pflags.deactivated || vf.deactivated)
 		return not_usable(s, "TPM 1.2 is deactivated", TPM_DEACTIVATED);
-	s->usable = true;
-	return 0;
+	return started(s);
 }
 
 static void reset_state(struct tpm_state *s)
@@ -276,6 +303,18 @@ static int lock20(struct tpm_state *s)
 		*p = 0;
 	if (rc == 0)
 		return 0;
+	// The platform hierarchy refuses the empty auth (TPM_RC_BAD_AUTH for
+	// session 1) or is disabled (TPM_RC_HIERARCHY for handle 1): an
+	// earlier boot of this TPM's life locked it, as an S3 resume or an
+	// already started TPM finds it. Locked is what the OS must get.
+	if (rc == (TPM2_RC_BAD_AUTH | TPM2_RC_S | TPM2_RC_1) ||
+	    rc == (TPM2_RC_HIERARCHY | TPM2_RC_H | TPM2_RC_1)) {
+		dprint(DL_INFO,
+		       "tpm2: platform hierarchy already locked "
+		       "(0x%x)\n",
+		       rc);
+		return 0;
+	}
 	dprint(DL_ERR, "tpm2: platform auth not set (%d), disabling phEnable\n",
 	       rc);
 	rc = tpm2_hierarchy_control(d, TPM2_RH_PLATFORM, NULL, 0,
@@ -398,13 +437,15 @@ int tpm_prepare_boot(struct tpm_state *s)
 	return 0;
 }
 
+// S3 resume (PFP, "S3 resume"): the OS saved the TPM's state with
+// Shutdown(STATE) / TPM_SaveState, and Startup(STATE) brings back its PCRs
+// and, on TPM 2.0, the platform auth the boot set. Nothing is measured or
+// logged: the OS's log of the boot stays valid exactly when the PCRs came
+// back. The shadow RAM was re-copied from ROM at reset, so nothing of the
+// boot's TPM state is kept; the TPM is probed afresh.
 int tpm_resume(struct tpm_state *s, u32 base)
 {
-	// RAM may have been lost with the rest of POST state: probe afresh,
-	// keep what start-up learnt (banks, flags) if it is there.
-	s->failed = false;
-	s->dead = false;
-	s->locked = false;
+	reset_state(s);
 	int rc = probe(s, base);
 	if (rc)
 		return rc;
@@ -412,47 +453,40 @@ int tpm_resume(struct tpm_state *s, u32 base)
 	bool v20 = s->version == TPM_VER_20;
 	rc = v20 ? tpm2_startup(d, TPM2_SU_STATE)
 		 : tpm12_startup(d, TPM_ST_STATE);
-	if (rc == 0 ||
-	    rc == (v20 ? TPM2_RC_INITIALIZE : TPM_INVALID_POSTINIT)) {
-		struct tpm12_stclear_flags vf;
-		// PP lock lives in the saved STCLEAR flags; lock if it did not
-		// come back.
-		if (!v20 &&
-		    (tpm12_get_stclear_flags(d, &vf) ||
-		     !vf.physical_presence_lock || vf.physical_presence)) {
-			int lr = lock12(s);
-			if (lr)
-				return lr;
-		}
-		s->locked = true; // platformAuth came back with the state
-		tpm_drv_release_locality(d);
-		dprint(DL_INFO, "tpm: resumed\n");
-		return 0;
+	// Already started: nothing reset the TPM over the suspend
+	// (passthrough); its PCRs are as the OS left them.
+	if (rc == (v20 ? TPM2_RC_INITIALIZE : TPM_INVALID_POSTINIT))
+		rc = 0;
+	// Tests of what the restored state uses that have not run since the
+	// TPM was reset (Library Part 3, TPM2_SelfTest with fullTest NO).
+	else if (rc == 0 && v20)
+		rc = tpm2_selftest(d, false);
+	if (rc == 0) {
+		dprint(DL_INFO, "tpm: resumed with its saved state\n");
+		// Lock as at boot: the saved platform auth / PP lock normally
+		// came back, which the lock reads as already done.
+		return tpm_prepare_boot(s);
 	}
-	if (rc < 0)
-		return tpm_set_failed(s, "resume Startup(STATE)", rc);
-	// Saved state unusable: start clean (PCRs reset) and lock again; the
-	// caller records the break with error separators.
-	// A TPM 1.2 may refuse ST_CLEAR now and want a TPM_Init (Main Part 1,
-	// startup): then it stays off until the next boot.
-	dprint(DL_ERR, "tpm: Startup(STATE) returned 0x%x, restarting\n", rc);
-	rc = v20 ? tpm2_startup(d, TPM2_SU_CLEAR)
-		 : tpm12_startup(d, TPM_ST_CLEAR);
-	if (rc)
-		return tpm_set_failed(s, "resume after lost TPM state", rc);
-	printf_console("TPM: state lost over suspend; PCRs restarted\n");
-	s->usable = true;
-	if (v20) {
-		// A pending PCR_Allocate takes effect now: learn the banks.
-		rc = tpm2_get_pcr_banks(d, &s->all_banks);
-		if (rc)
-			return tpm_set_failed(s, "TPM2_GetCapability(PCRS)",
-					      rc);
-		tpm2_active_banks(&s->all_banks, &s->banks);
-		s->usable = s->banks.count != 0;
-	}
-	rc = tpm_prepare_boot(s);
-	if (rc)
+	if (rc < 0) {
+		tpm_set_failed(s, "resume (Startup(STATE))", rc);
+		tpm_prepare_boot(s); // says what the OS gets
 		return rc;
-	return TPM_RESUME_RESTARTED;
+	}
+	// The saved state is gone or unusable: start the TPM clean and cap
+	// PCRs 0-7, so the OS's log of the boot matches no honest PCR values.
+	// Then lock as at boot: after Startup(CLEAR) the platform hierarchy
+	// is open with an empty auth and PP is unlocked again.
+	tpm_set_failed(s, "resume (Startup(STATE))", rc);
+	int src = v20 ? tpm2_startup(d, TPM2_SU_CLEAR)
+		      : tpm12_startup(d, TPM_ST_CLEAR);
+	dprint(DL_ERR, "tpm: Startup(CLEAR) after the lost state: 0x%x\n", src);
+	tpm_cap_pcrs(s);
+	printf_console("TPM: the TPM lost its state over the suspend; %s\n",
+		       s->capped ? "PCRs 0-7 restarted and capped: the OS's "
+				   "event log no longer matches them"
+				 : "its PCRs could not be capped");
+	int lrc = tpm_prepare_boot(s);
+	if (!s->capped)
+		return src ? src : TPM_E_DISABLED;
+	return lrc ? lrc : TPM_RESUME_RESTARTED;
 }

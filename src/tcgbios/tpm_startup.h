@@ -18,8 +18,11 @@ struct tpm_state {
 	bool usable; // started and fit for measurements
 	bool locked; // tpm_prepare_boot done (PP locked / platform hierarchy)
 	bool capped; // PCRs 0-7 took the error separator
-	u8 version;  // enum tpm_version
-	int error;   // first failure (TPM_E_* or a TPM response code)
+	// Startup said the TPM was started before this boot (passthrough):
+	// no log, PCRs capped, the TPM still handed to the OS locked.
+	bool already_started;
+	u8 version; // enum tpm_version
+	int error;  // first failure (TPM_E_* or a TPM response code)
 	// TPM 2.0: every implemented bank, and the active ones to extend.
 	struct tpm2_banks all_banks, banks;
 	// TPM 1.2: flags read at start-up, for the menu and INT 1Ah status.
@@ -27,8 +30,8 @@ struct tpm_state {
 	bool pp_asserted; // physical presence asserted during POST
 };
 
-// Result of tpm_resume() when the saved state was lost and the TPM had to
-// be started afresh: the caller must extend error separators into PCRs 0-7.
+// Result of tpm_resume() when the saved state was lost: the TPM was started
+// afresh, PCRs 0-7 capped and the TPM locked again.
 #define TPM_RESUME_RESTARTED 1
 
 // The firmware's one TPM (the functions also take other instances, for
@@ -45,7 +48,10 @@ int tpm_setup(struct tpm_state *s, u32 base);
 // locality is released, and for a failed TPM the console says what the OS
 // gets. Idempotent.
 int tpm_prepare_boot(struct tpm_state *s);
-// S3 resume: Startup(STATE). Returns 0, TPM_RESUME_RESTARTED or an error.
+// S3 resume: Startup(STATE) (+ SelfTest on 2.0), then the hand-off lock.
+// Without the saved state: Startup(CLEAR), PCRs 0-7 capped, locked.
+// Console lines for every failure. Returns 0, TPM_RESUME_RESTARTED or an
+// error.
 int tpm_resume(struct tpm_state *s, u32 base);
 // Mark the TPM unusable for measurements for this boot, with a console
 // message. A TPM that did not answer at all is also abandoned (no further

@@ -231,6 +231,28 @@ fi
 dmesg | grep -i tpm | while read -r line; do r dmesg_tpm "$line"; done
 r end
 sync
+# mbt.s3=1: after the report, suspend to RAM; once QMP system_wakeup has
+# woken the guest, run /init again for a second report (PCRs, log, raw TPM
+# answers after the resume). The token, drawn before the suspend and printed
+# after it from this shell's memory, shows that the guest's state survived.
+case " $(cat /proc/cmdline) " in
+*" mbt.s3=1 "*)
+	if [ -z "$MBT_S3_TOKEN" ]; then
+		MBT_S3_TOKEN=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+		export MBT_S3_TOKEN
+		echo deep > /sys/power/mem_sleep 2>/dev/null
+		r s3 mem_sleep "$(cat /sys/power/mem_sleep 2>/dev/null)"
+		r s3 token "$MBT_S3_TOKEN"
+		r s3 suspending
+		if echo mem > /sys/power/state; then
+			r s3 woke "$MBT_S3_TOKEN"
+		else
+			r s3 failed
+		fi
+		exec /init
+	fi
+	;;
+esac
 # mbt.hold=1: stay up after the report, for tests that reset the machine
 # from outside (QMP system_reset) and then end the run themselves.
 case " $(cat /proc/cmdline) " in

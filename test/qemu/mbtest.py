@@ -528,14 +528,20 @@ class FaultyTpm(Swtpm):
     with that code gets the action:
       "rc":      not forwarded; answered with a 10-byte error response arg;
       "garble":  forwarded; the answer replaced by a well-framed success
-                 whose body (arg bytes of 0xFF) parses as nothing.
+                 whose body (arg bytes of 0xFF) parses as nothing;
+      "hang":    the TPM stops answering: neither this command nor any
+                 later one is forwarded or answered.
+    huge_durations: TPM 1.2's GetCapability(TPM_CAP_PROP_DURATION) answer
+    says FFFFFFFFh microseconds for every duration class.
     self.injected lists (code, action) of every fault that was applied."""
 
     CMD_SET_DATAFD = 16
 
-    def __init__(self, workdir, fault, **kw):
+    def __init__(self, workdir, fault, huge_durations=False, **kw):
         super().__init__(workdir, **kw)
         self.fault = fault
+        self.huge_durations = huge_durations
+        self._hung = threading.Event()
         self.injected = []
         self.proxy_sock = os.path.join(workdir, "tpmproxy.sock")
         self._listener = None
@@ -555,6 +561,7 @@ class FaultyTpm(Swtpm):
         return [a.replace("path=" + self.sock, "path=" + self.proxy_sock) for a in args]
 
     def stop(self):
+        self._hung.set()
         if self._listener is not None:
             self._listener.close()
             self._listener = None
@@ -631,6 +638,10 @@ class FaultyTpm(Swtpm):
             self._seen[code] = self._seen.get(code, 0) + 1
             hit = code == code_want and self._seen[code] == nth
             v20 = struct.unpack(">H", cmd[:2])[0] >= 0x8000
+            if hit and action == "hang":
+                self.injected.append((code, action))
+                self._hung.wait()
+                break
             if hit and action == "rc":
                 self.injected.append((code, action))
                 rsp = struct.pack(">HII", 0x8001 if v20 else 0xC4, 10, arg)
@@ -642,6 +653,10 @@ class FaultyTpm(Swtpm):
                     rsp = None
                 if rsp is None:
                     break
+                # TPM_GetCapability(TPM_CAP_PROPERTY, TPM_CAP_PROP_DURATION)
+                if (self.huge_durations and code == 0x65 and len(rsp) == 26 and
+                        cmd[10:14] == b"\0\0\0\x05" and cmd[18:22] == b"\0\0\x01\x20"):
+                    rsp = rsp[:14] + b"\xff" * 12
                 if hit and action == "garble":
                     self.injected.append((code, action))
                     body = b"\xff" * arg
@@ -653,6 +668,124 @@ class FaultyTpm(Swtpm):
                 break
         qemu.close()
         tpm.close()
+
+
+class PassthroughTpm(Swtpm):
+    """A TPM as QEMU's passthrough backend sees a host TPM, without one: a
+    pseudo-terminal in raw mode (`-tpmdev passthrough,path=PTY`) whose other
+    end a relay reads, frames by the TPM header's size field and forwards
+    to `swtpm socket --server ... --ctrl ...`.  Nothing resets this TPM when
+    the VM resets, as with a real passed-through TPM.
+
+    The relay initialises swtpm itself (QEMU probes the device before the
+    firmware runs): for tpm-crb it first limits swtpm's buffer to 3968
+    bytes (ctrl CMD_SET_BUFFERSIZE; QEMU refuses a bigger one), then
+    CMD_INIT.  prestart: the relay also sends Startup(CLEAR) and one
+    PCR_Event into PCR 0, as a host firmware would have (PCRs non-zero).
+    tpm-crb needs prestart: QEMU reads the TPM's buffer size with
+    GetCapability, which an unstarted TPM refuses."""
+
+    CMD_INIT, CMD_SET_BUFFERSIZE = 2, 17
+
+    def __init__(self, workdir, iface="tis", prestart=False, **kw):
+        super().__init__(workdir, **kw)
+        self.iface = iface
+        self.prestart = prestart
+        self.data_sock = os.path.join(workdir, "swtpm-data.sock")
+        self.cancel = os.path.join(workdir, "tpm-cancel")
+        self.prestart_rcs = []
+        self._master = self._slave = None
+
+    def start(self):
+        import tty
+        for p in (self.sock, self.data_sock, self.log):
+            if os.path.exists(p):
+                os.unlink(p)
+        argv = ["swtpm", "socket", "--tpmstate", "dir=" + self.state,
+                "--server", "type=unixio,path=" + self.data_sock,
+                "--ctrl", "type=unixio,path=" + self.sock,
+                "--log", "file=%s,level=%d" % (self.log, self.loglevel)]
+        if self.version == 2:
+            argv.append("--tpm2")
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while not (os.path.exists(self.sock) and os.path.exists(self.data_sock)):
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise HarnessError("swtpm did not start (see %s)" % self.log)
+            time.sleep(0.02)
+        ctrl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        ctrl.connect(self.sock)
+        if self.iface == "crb":
+            ctrl.sendall(struct.pack(">II", self.CMD_SET_BUFFERSIZE, 3968))
+            ctrl.recv(16)
+        ctrl.sendall(struct.pack(">II", self.CMD_INIT, 0))
+        if struct.unpack(">I", ctrl.recv(4))[0] != 0:
+            raise HarnessError("swtpm refused CMD_INIT")
+        self._ctrl = ctrl
+        self._tpm = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._tpm.connect(self.data_sock)
+        if self.prestart:
+            v2 = self.version == 2
+            startup = (struct.pack(">HIIH", 0x8001, 12, 0x144, 0) if v2 else
+                       struct.pack(">HIIH", 0xC1, 12, 0x99, 1))
+            if v2:  # PCR_Event(PCR 0, password session, 4 bytes)
+                body = struct.pack(">I", 0) + struct.pack(">IIHBH", 9, 0x40000009, 0, 0, 0) \
+                    + struct.pack(">H", 4) + b"host"
+            else:  # TPM_Extend(PCR 0, 20 bytes)
+                body = struct.pack(">I", 0) + b"h" * 20
+            tag, code = (0x8002, 0x13C) if v2 else (0xC1, 0x14)
+            extend = struct.pack(">HII", tag, 10 + len(body), code) + body
+            for cmd in (startup, extend):
+                self._tpm.sendall(cmd)
+                self.prestart_rcs.append(struct.unpack(">I", FaultyTpm._frame(self._tpm)[6:10])[0])
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        open(self.cancel, "w").close()
+        threading.Thread(target=self._relay, daemon=True).start()
+
+    def _relay(self):
+        def exactly(n):
+            buf = b""
+            while len(buf) < n:
+                try:
+                    chunk = os.read(self._master, n - len(buf))
+                except OSError:
+                    return None
+                if not chunk:
+                    return None
+                buf += chunk
+            return buf
+        while True:
+            head = exactly(10)
+            if head is None:
+                break
+            rest = exactly(max(struct.unpack(">I", head[2:6])[0] - 10, 0))
+            if rest is None:
+                break
+            try:
+                self._tpm.sendall(head + rest)
+                rsp = FaultyTpm._frame(self._tpm)
+            except OSError:
+                break
+            if rsp is None:
+                break
+            os.write(self._master, rsp)  # one write: QEMU reads it once
+
+    def stop(self):
+        for fd in (self._master, self._slave):
+            if fd is not None:
+                os.close(fd)
+        self._master = self._slave = None
+        for s in (getattr(self, "_tpm", None), getattr(self, "_ctrl", None)):
+            if s is not None:
+                s.close()
+        super().stop()
+
+    def qemu_args(self, iface):
+        return ["-tpmdev", "passthrough,id=tpm0,path=%s,cancel-path=%s"
+                % (os.ttyname(self._slave), self.cancel),
+                "-device", "%s,tpmdev=tpm0" % {"tis": "tpm-tis", "crb": "tpm-crb"}[iface]]
 
 
 def parse_swtpm_log(text):

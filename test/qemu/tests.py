@@ -3,7 +3,7 @@
 Every test is a function taking a Ctx; it records what it checked with
 ctx.check(cond, message).  A test passes when it recorded at least one check
 and none failed.  Groups: bootsect, linux, grub, badinput, tpm (and within
-it tpmfault, pcrdiff, tpmvariant).
+it tpmfault, pcrdiff, tpmvariant, passthrough), s3.
 """
 
 import base64
@@ -760,12 +760,10 @@ for _name, _m, _i, _v, _flt, _expect in (
         lambda ctx, m=_m, i=_i, v=_v, f=_flt, e=_expect: _failclosed(ctx, m, i, v, f, e))
 
 
-def _reboot(ctx, machine, iface, version):
-    """A machine reset after a complete measured boot: QEMU resets the TPM,
-    the firmware starts it again from a clean state, and the second boot
-    measures to exactly the same PCRs."""
-    tpm = Swtpm(ctx.workdir, version=version)
-    tpm.setup()
+def _reset_between_reports(ctx):
+    """run_qemu's on_start hook for two boots in one QEMU: the guest holds
+    after its report (mbt.hold=1); reset it once with QMP system_reset, and
+    end the run after the second report."""
     serial = os.path.join(ctx.workdir, "serial.log")
 
     def wait_reports(proc, n):
@@ -777,14 +775,22 @@ def _reboot(ctx, machine, iface, version):
         raise mbtest.HarnessError("boot %d never finished its report" % n)
 
     def hook(proc, qmp):
-        # The guest holds after its report (mbt.hold=1): reset it once, then
-        # end the run after the second report.
         mbtest.qmp_command(qmp, "cont")
         wait_reports(proc, 1)
         mbtest.qmp_command(qmp, "system_reset")
         wait_reports(proc, 2)
         mbtest.qmp_command(qmp, "quit")
         return True
+    return hook
+
+
+def _reboot(ctx, machine, iface, version):
+    """A machine reset after a complete measured boot: QEMU resets the TPM,
+    the firmware starts it again from a clean state, and the second boot
+    measures to exactly the same PCRs."""
+    tpm = Swtpm(ctx.workdir, version=version)
+    tpm.setup()
+    hook = _reset_between_reports(ctx)
     r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
                           tpm_iface=iface, paused=True, on_start=hook, timeout=300,
                           no_reboot=False, extra_append="mbt.boot=direct mbt.hold=1")
@@ -1865,6 +1871,276 @@ def _attest_grub(ctx):
 
 test("attest-direct-seal-quote", ["tpm", "attest"], cost=4)(_attest_direct)
 test("attest-grub-seal", ["tpm", "attest", "grub"], cost=6)(_attest_grub)
+
+# --------------------------------------------------------------------------
+# s3. Suspend to RAM and wake through QMP (docs/tpm.md, "S3 resume")
+# --------------------------------------------------------------------------
+
+S3_ENABLE = {"pc": "PIIX4_PM.disable_s3=0", "q35": "ICH9-LPC.disable_s3=0"}
+TPM2_CC_STARTUP, TPM2_CC_SHUTDOWN = 0x144, 0x145
+TPM12_ORD_SAVESTATE = 0x98
+TPM2_RC_VALUE_P1 = 0x1C4  # TPM_RC_VALUE for parameter 1: "not the shutdown's type"
+
+
+def _replays(log, pcrs):
+    """Banks whose PCRs 0-7 the log replays to exactly (a log of one record
+    or none replays to nothing)."""
+    try:
+        _, events, algs = mbtest.parse_event_log(log)
+        replayed = mbtest.replay(events, algs)
+    except ValueError:
+        return []
+    if len(events) <= 1:
+        return []
+    return [b for b in replayed if b in pcrs and
+            all(replayed[b][i] == pcrs[b].get(i) for i in range(8))]
+
+
+def _s3_run(ctx, machine, tpm=None, iface="tis"):
+    """Boot Linux (mbt.s3=1), wait for its suspend, wake it with QMP
+    system_wakeup. Returns (run, report before, report after) or None."""
+    serial = os.path.join(ctx.workdir, "serial.log")
+
+    def wait_text(proc, pred, what, timeout=150):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            if pred(mbtest._read(serial)):
+                return
+            time.sleep(0.1)
+        if not pred(mbtest._read(serial)):  # the guest may be gone already
+            raise mbtest.HarnessError("never saw %s" % what)
+
+    def hook(proc, qmp):
+        mbtest.qmp_command(qmp, "cont")
+        wait_text(proc, lambda s: "MBT s3 suspending" in s, "the guest suspend")
+        deadline = time.monotonic() + 30
+        while mbtest.qmp_command(qmp, "query-status").get("status") != "suspended":
+            if time.monotonic() > deadline:
+                raise mbtest.HarnessError("QEMU never reported 'suspended'")
+            time.sleep(0.1)
+        mbtest.qmp_command(qmp, "system_wakeup")
+        wait_text(proc, lambda s: s.count("MBT end") >= 2, "the report after the wake")
+        return True  # the guest powers off after its second report
+    append = "mbt.boot=direct mbt.s3=1" + (" mbt.tpmcheck=1" if tpm else "")
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, paused=True, on_start=hook, timeout=300,
+                          extra=["-global", S3_ENABLE[machine]], extra_append=append)
+    before, woke, after = r.serial.partition("MBT s3 woke")
+    rep1, rep2 = mbtest.Report(before), mbtest.Report(after)
+    ctx.check(rep1.complete, "guest report before the suspend")
+    ctx.check("MBT s3 suspending" in before, "the guest suspended to RAM (%s)" %
+              re.findall(r"MBT s3 mem_sleep (.*)", before))
+    token = re.findall(r"MBT s3 token (\w+)", before)
+    again = re.match(r" (\w+)", after)
+    ctx.check(woke and token and again and again.group(1) == token[0],
+              "the guest woke with its memory intact (token %s before, %s after)"
+              % (token[:1], again.group(1) if again else None))
+    ctx.check(rep2.complete, "guest report after the wake")
+    banners = re.findall(r"^mbios \S+ on ", r.serial, re.M)
+    ctx.check(len(banners) == 1, "no second POST on the wake (%d banners)" % len(banners))
+    ctx.check("S3 resume: waking the OS at" in r.serial,
+              "console: 'S3 resume: waking the OS at ...'")
+    if not (rep1.complete and rep2.complete):
+        ctx.note(r.tail(40))
+        return None
+    return r, rep1, rep2
+
+
+def _s3(ctx, machine, iface=None, version=None, lose_state=False):
+    """Without a TPM the guest must simply resume. With one: Startup(STATE)
+    on the wake, the same PCRs before and after, the log still replaying,
+    the hand-off lock still in force. lose_state: the TPM refuses
+    Startup(STATE) (a relay answers TPM_RC_VALUE), so the firmware must
+    start it clean, cap PCRs 0-7 and lock it again."""
+    tpm = None
+    if version:
+        if lose_state:
+            tpm = mbtest.FaultyTpm(ctx.workdir, (TPM2_CC_STARTUP, 2, "rc", TPM2_RC_VALUE_P1),
+                                   version=version)
+        else:
+            tpm = Swtpm(ctx.workdir, version=version)
+        tpm.setup()
+    got = _s3_run(ctx, machine, tpm, iface or "tis")
+    if got is None or not tpm:
+        ctx.check(got is not None, "suspend and resume completed")
+        return
+    r, rep1, rep2 = got
+    events = tpm.commands()
+    inits = [n for n, e in enumerate(events) if e[0] == "ctrl" and e[1] == 2]
+    saved = [e for e in events[:inits[-1]] if e[0] == "tpm" and len(e[1]) >= 10 and
+             mbtest._code(e[1]) == (TPM2_CC_SHUTDOWN if version == 2 else TPM12_ORD_SAVESTATE)]
+    ctx.check(len(inits) >= 2 and saved, "QEMU reset the TPM on the wake (%d INITs) after "
+              "the OS saved its state (%d Shutdown/SaveState)" % (len(inits), len(saved)))
+    st, _, _ = mbtest.startup_summary(events, version)
+    p1, p2 = rep1.pcrs(), rep2.pcrs()
+    ctx.check(p1 and sorted(p1) == sorted(p2), "PCR banks before and after (%s / %s)"
+              % (sorted(p1), sorted(p2)))
+    check_handoff_lock(ctx, rep2, version)
+    log = rep2.event_log()
+    ctx.check(log == rep1.event_log(), "the OS's event log is unchanged (nothing new logged)")
+    if lose_state:
+        ctx.check(tpm.injected == [(TPM2_CC_STARTUP, "rc")],
+                  "the relay refused Startup(STATE) (%s)" % tpm.injected)
+        ctx.check(st == [(0, 0)], "after the refusal the firmware's Startup(CLEAR) worked (%s)"
+                  % st)
+        said = [l for l in r.serial.splitlines() if "lost its state over the suspend" in l]
+        ctx.check(said and "capped" in said[0], "console says the state was lost and PCRs "
+                  "capped (%s)" % (said[0].strip() if said else "no such line"))
+        for bank in sorted(p2):
+            bad = [i for i in range(8) if p2[bank].get(i) != _cap_only(bank)]
+            ctx.check(not bad, "%s PCRs 0-7 = extend(0, H(01 00 00 00)) after the wake "
+                      "(not on %s)" % (bank, bad))
+        false = _replays(log, p2)
+        ctx.check(not false, "the boot's log no longer replays (%s)" % false)
+    else:
+        state = 1 if version == 2 else 2
+        ctx.check(st == [(state, 0)], "one Startup(STATE) on the wake, successful (%s)" % st)
+        for bank in sorted(set(p1) & set(p2)):
+            diff = [i for i in range(24) if p1[bank].get(i) != p2[bank].get(i)]
+            ctx.check(not diff, "%s PCRs equal before and after the suspend (differ: %s)"
+                      % (bank, diff))
+        good = _replays(log, p2)
+        ctx.check(sorted(good) == sorted(p2), "the log still replays to the PCRs after the "
+                  "wake (banks %s of %s)" % (sorted(good), sorted(p2)))
+        ctx.check("TPM: resumed with its saved state" in r.serial,
+                  "console: 'TPM: resumed with its saved state'")
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("s3-pc", ["linux", "s3"], cost=2)(lambda ctx: _s3(ctx, "pc"))
+test("s3-q35", ["linux", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35"))
+test("s3-q35-tis-tpm2", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35", "tis", 2))
+test("s3-q35-crb-tpm2", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "q35", "crb", 2))
+test("s3-pc-tis-tpm12", ["tpm", "s3"], cost=2)(lambda ctx: _s3(ctx, "pc", "tis", 1))
+test("s3-lost-pc-tis-tpm2", ["tpm", "s3"], cost=2)(
+    lambda ctx: _s3(ctx, "pc", "tis", 2, lose_state=True))
+
+
+# --------------------------------------------------------------------------
+# w. The wait bound: a TPM that stops answering mid-boot costs at most 10 s
+#    of firmware time in total, whatever durations it reported
+# --------------------------------------------------------------------------
+
+WAIT_BOUND_MS = 10000
+HEALTHY_FIRMWARE_MS = 1500  # a measured boot reaches its boot device in < 1 s
+
+
+def _waitbound(ctx, machine, iface, version, huge_durations, code, nth):
+    """The TPM stops answering at the nth command `code`: a TPM 1.2 at an
+    extend (which it reports as a 100 s "medium" command), a TPM 2.0 at
+    its full SelfTest (the 30 s "long" class)."""
+    tpm = mbtest.FaultyTpm(ctx.workdir, (code, nth, "hang", 0), version=version,
+                           huge_durations=huge_durations)
+    tpm.setup()
+    debug = os.path.join(ctx.workdir, "debug.log")
+
+    def hook(proc, qmp):
+        # Only the firmware's time matters: stop once it hands over.
+        deadline = time.monotonic() + 200
+        while time.monotonic() < deadline and proc.poll() is None:
+            if "Booting from" in mbtest._read(debug):
+                break
+            time.sleep(0.1)
+        proc.kill()
+        return True
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                          tpm_iface=iface, on_start=hook, timeout=240)
+    ctx.check(tpm.injected == [(code, "hang")], "the TPM stopped answering at command %#x "
+              "#%d (%s)" % (code, nth, tpm.injected))
+    boot = re.search(r"^\[\s*(\d+)\] .*\n(?:.*\n)*?Booting from", r.debug, re.M)
+    stamps = [int(x) for x in re.findall(r"^\[\s*(\d+)\]", r.debug, re.M)]
+    ms = stamps[-1] if stamps else None
+    ctx.check(boot and ms is not None and ms < WAIT_BOUND_MS + HEALTHY_FIRMWARE_MS,
+              "firmware reached its boot device within %d ms + %d ms of a healthy boot "
+              "(%s ms)" % (WAIT_BOUND_MS, HEALTHY_FIRMWARE_MS, ms))
+    said = [l for l in r.serial.splitlines() if "abandoned" in l]
+    ctx.check(said, "console: the TPM is abandoned (%s)" % (said[0].strip() if said else "none"))
+    if huge_durations:
+        d = re.search(r"tpm12: timeouts .* durations (\d+) (\d+) (\d+) us", r.debug)
+        ctx.check(d and [int(x) for x in d.groups()] == [2000000, 20000000, 60000000],
+                  "FFFFFFFFh durations capped at the class defaults (%s)" %
+                  (d.group(0) if d else "no durations line"))
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("waitbound-hang-selftest-q35-crb-tpm2", ["tpm", "tpmfault"])(
+    lambda ctx: _waitbound(ctx, "q35", "crb", 2, False, TPM2_CC_SELFTEST, 1))
+test("waitbound-hang-extend-pc-tis-tpm12", ["tpm", "tpmfault"])(
+    lambda ctx: _waitbound(ctx, "pc", "tis", 1, False, TPM12_ORD_EXTEND, 3))
+test("waitbound-hang-hugedur-pc-tis-tpm12", ["tpm", "tpmfault"])(
+    lambda ctx: _waitbound(ctx, "pc", "tis", 1, True, TPM12_ORD_EXTEND, 3))
+
+
+# --------------------------------------------------------------------------
+# p. A passed-through TPM (no host TPM needed: mbtest.PassthroughTpm, a pty
+#    relay to swtpm) that was started before this boot
+# --------------------------------------------------------------------------
+
+def _passthrough(ctx, machine, iface, case):
+    """case "prestarted": the relay started the TPM and extended PCR 0
+    before QEMU ran, as a host's firmware would. case "reboot": the first
+    boot starts the fresh TPM and measures normally; after a VM reset
+    (which a passed-through TPM does not see) the second boot finds it
+    started, with the first boot's random platform auth. Either way: Linux
+    boots, the console says what happened, the OS gets the TPM locked, and
+    no log Linux exposes replays to the PCRs."""
+    tpm = mbtest.PassthroughTpm(ctx.workdir, iface=iface, prestart=case == "prestarted")
+    tpm.setup()
+    append = "mbt.boot=direct mbt.tpmcheck=1"
+    if case == "prestarted":
+        r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, extra_append=append)
+        ctx.check(tpm.prestart_rcs == [0, 0], "the relay started the TPM and extended PCR 0 "
+                  "before the VM (%s)" % tpm.prestart_rcs)
+        boots = [r.serial]
+    else:
+        r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                              tpm_iface=iface, paused=True,
+                              on_start=_reset_between_reports(ctx), timeout=300,
+                              no_reboot=False, extra_append=append + " mbt.hold=1")
+        first, sep, second = r.serial.partition("MBT end\n")
+        boots = [first + sep, second]
+        ctx.check(re.search(r"TPM 2\.0 \((TIS|CRB)\) started", boots[0]) and
+                  "already started" not in boots[0],
+                  "the first boot started the fresh TPM and measured normally")
+        ctx.check(mbtest.Report(boots[0]).get("log") == "yes", "first boot: Linux has its log")
+    rep = mbtest.Report(boots[-1])
+    _require_run(ctx, r, "Linux boot")
+    if not ctx.check(rep.complete, "Linux boots and reports (last boot)"):
+        ctx.note(r.tail(40))
+        return
+    said = [l for l in boots[-1].splitlines() if "already started before this boot" in l]
+    ctx.check(said, "console says the TPM was already started (%s)" %
+              (said[0].strip() if said else "no such line"))
+    got = [l for l in boots[-1].splitlines() if "the OS gets the TPM with PCRs 0-7 capped" in l]
+    ctx.check(got, "console says what the OS gets (%s)" % (got[0].strip() if got else "none"))
+    ctx.check(rep.get("tpm0") == "yes", "the OS still gets the TPM")
+    ctx.check("TPM2" in " ".join(rep.all("dmesg_tpm")), "and its ACPI TPM2 table")
+    check_handoff_lock(ctx, rep, 2)
+    pcrs = rep.pcrs()
+    try:
+        log = rep.event_log()
+    except mbtest.HarnessError:
+        log = None
+    false = _replays(log, pcrs) if log else []
+    ctx.check(not false, "no log Linux exposes replays to the PCRs (log: %s; replays on %s)"
+              % ("%d bytes" % len(log) if log else "none", false))
+    ctx.check(not log, "no event log published for this boot (docs/tpm.md)")
+    for bank in sorted(pcrs):
+        zero = [i for i in range(8) if pcrs[bank].get(i) == b"\0" * len(pcrs[bank][i])]
+        ctx.check(not zero, "%s PCRs 0-7 are not at their reset value (zero: %s)" % (bank, zero))
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+# tpm-crb needs the TPM started before QEMU: QEMU reads its buffer size
+# with GetCapability, which a fresh TPM answers with TPM_RC_INITIALIZE.
+test("passthrough-prestarted-q35-crb-tpm2", ["tpm", "passthrough"])(
+    lambda ctx: _passthrough(ctx, "q35", "crb", "prestarted"))
+test("passthrough-reboot-q35-tis-tpm2", ["tpm", "passthrough"], cost=2)(
+    lambda ctx: _passthrough(ctx, "q35", "tis", "reboot"))
 
 
 def _check_no_shadowing():

@@ -18,3 +18,8 @@ test_pci_alloc_LIBS := -lcmocka
 UNIT_TESTS += test_smbios
 test_smbios_SRCS := test/unit/test_smbios.c src/fw/smbios.c
 test_smbios_LIBS := -lcmocka
+
+# The S3 waking vector through RSDP, RSDT/XSDT, FADT and FACS.
+UNIT_TESTS += test_acpi_wake
+test_acpi_wake_SRCS := test/unit/test_acpi_wake.c src/fw/acpi_wake.c
+test_acpi_wake_LIBS := -lcmocka

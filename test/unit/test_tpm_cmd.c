@@ -211,12 +211,14 @@ static void test_durations(void **state)
 	    tpm_cmd_duration(TPM2_ST_NO_SESSIONS, TPM2_CC_PCR_Read),
 	    TPM_DUR_SHORT);
 	assert_int_equal(tpm_cmd_duration(TPM2_ST_SESSIONS, TPM2_CC_PCR_Extend),
-			 TPM_DUR_MEDIUM);
+			 TPM_DUR_SHORT);
+	assert_int_equal(tpm_cmd_duration(TPM2_ST_SESSIONS, TPM2_CC_PCR_Event),
+			 TPM_DUR_SHORT);
 	assert_int_equal(
 	    tpm_cmd_duration(TPM_TAG_RQU_COMMAND, TPM_ORD_SelfTestFull),
 	    TPM_DUR_LONG);
 	assert_int_equal(tpm_cmd_duration(TPM_TAG_RQU_COMMAND, TPM_ORD_Extend),
-			 TPM_DUR_MEDIUM);
+			 TPM_DUR_SHORT);
 	assert_int_equal(
 	    tpm_cmd_duration(TPM_TAG_RQU_COMMAND, TSC_ORD_PhysicalPresence),
 	    TPM_DUR_SHORT);

@@ -3,6 +3,7 @@
 // re-starts and PCR bank changes. Failures: test_tpm_failclosed.c.
 #include "tpm_test_util.h"
 
+#include "crypto/hash.h"
 #include "tpm_state_fixtures.h"
 
 static void extend_pcr0(struct tpm_state *s, u8 fill)
@@ -64,11 +65,23 @@ static void test_setup20_twice(void **state)
 	(void)state;
 	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
 	extend_pcr0(&st, 1);
-	// No TPM reset in between: Startup answers TPM_RC_INITIALIZE.
-	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
-	assert_true(tpm_usable(&st));
-	assert_int_equal(tpm_round_trips(&st), 7); // counter kept across
-	check_pcr0(&st, 1);			   // PCRs untouched
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	// No TPM reset in between (passthrough, a VM reboot): Startup answers
+	// TPM_RC_INITIALIZE. No measurements, but the TPM is not abandoned.
+	u32 lines = host_console_lines();
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM_E_STARTED);
+	assert_true(host_console_lines() > lines);
+	assert_true(st.already_started);
+	assert_false(tpm_usable(&st));
+	assert_true(st.failed);
+	assert_false(st.dead);
+	check_pcr0(&st, 1); // PCRs untouched
+	// The first boot's random platform auth: already locked, not an
+	// error that would close the TPM.
+	assert_int_equal(tpm_cap_pcrs(&st), 8);
+	assert_int_equal(tpm_prepare_boot(&st), 0);
+	assert_true(st.locked);
+	assert_true(platform_locked(&st));
 }
 
 static void test_banks_after_allocate(void **state)
@@ -135,7 +148,9 @@ static void test_resume20(void **state)
 	fake_tpm_reset();
 	u32 n = tpm_round_trips(&st);
 	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), 0);
-	assert_int_equal(tpm_round_trips(&st), n + 1); // Startup(STATE) only
+	// Startup(STATE), SelfTest, and the lock: GetRandom and a
+	// HierarchyChangeAuth that the restored platform auth refuses.
+	assert_int_equal(tpm_round_trips(&st), n + 4);
 	assert_false(st.failed);
 	check_pcr0(&st, 1);		   // PCRs restored
 	assert_true(platform_locked(&st)); // platformAuth restored
@@ -148,10 +163,22 @@ static void test_resume20_without_state(void **state)
 	extend_pcr0(&st, 1);
 	assert_int_equal(tpm_prepare_boot(&st), 0);
 	fake_tpm_reset(); // no Shutdown(STATE): nothing to resume
+	u32 lines = host_console_lines();
 	assert_int_equal(tpm_resume(&st, TPM_MMIO_BASE), TPM_RESUME_RESTARTED);
-	assert_false(st.failed);
-	assert_true(tpm_usable(&st));
-	check_pcr0(&st, 0); // a fresh start: the caller caps PCRs 0-7
+	assert_true(host_console_lines() > lines);
+	assert_true(st.failed);
+	assert_false(tpm_usable(&st));
+	assert_true(st.capped);
+	// PCR 0 holds the error separator alone: neither the boot's value
+	// nor the reset value.
+	u8 expect[64] = {0}, pcr[64];
+	u32 len;
+	sha256(tpm_error_separator, 4, expect + 32);
+	sha256(expect, 64, expect);
+	assert_int_equal(
+	    tpm2_pcr_read(&st.dev, 0, TPM2_ALG_SHA256, pcr, 64, &len), 0);
+	assert_int_equal(len, 32);
+	assert_memory_equal(pcr, expect, 32);
 	assert_true(platform_locked(&st)); // locked again
 }
 
@@ -197,8 +224,10 @@ static void test_setup12(void **state)
 	// libtpms reports 1 s timeouts and 50/100/300 s durations.
 	assert_int_equal(st.dev.timeout_a, 1000000);
 	assert_int_equal(st.dev.timeout_d, 1000000);
-	assert_int_equal(st.dev.duration[TPM_DUR_SHORT], 50000000);
-	assert_int_equal(st.dev.duration[TPM_DUR_LONG], 120000000); // capped
+	// Each capped at its class's default: 2, 20 and 60 s.
+	assert_int_equal(st.dev.duration[TPM_DUR_SHORT], 2000000);
+	assert_int_equal(st.dev.duration[TPM_DUR_MEDIUM], 20000000);
+	assert_int_equal(st.dev.duration[TPM_DUR_LONG], 60000000);
 	assert_int_equal(st.dev.locality, 0);
 	struct tpm12_stclear_flags vf;
 	assert_int_equal(tpm12_get_stclear_flags(&st.dev, &vf), 0);
@@ -223,9 +252,11 @@ static void test_setup12_twice(void **state)
 	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
 	assert_int_equal(tpm_prepare_boot(&st), 0);
 	// Started and locked already (no TPM_Init): INVALID_POSTINIT and a
-	// refused PRESENT are both survivable.
-	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
-	assert_true(tpm_usable(&st));
+	// refused PRESENT are both survivable; no measurements.
+	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM_E_STARTED);
+	assert_true(st.already_started);
+	assert_false(tpm_usable(&st));
+	assert_false(st.dead);
 	assert_false(st.pp_asserted);
 	assert_int_equal(tpm_prepare_boot(&st), 0); // already locked is fine
 }

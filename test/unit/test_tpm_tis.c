@@ -283,6 +283,29 @@ static void test_hang_is_cancelled(void **state)
 	assert_int_equal(fake_tpm_cancels(), 1);
 }
 
+// A TPM that stops answering costs at most the boot's wait budget, over
+// any number of commands, long ones included.
+static void test_hang_costs_the_budget_at_most(void **state)
+{
+	(void)state;
+	struct tpm_dev dev;
+	probe_and_start20(&dev);
+	fake_tpm_set_fault(FAULT_HANG);
+	u8 rsp[64];
+	u32 len;
+	u64 t0 = fake_clock_now();
+	for (int i = 0; i < 20; i++)
+		assert_int_not_equal(tpm_drv_transmit(&dev, T2_GETRANDOM32,
+						      sizeof(T2_GETRANDOM32),
+						      rsp, sizeof(rsp), &len,
+						      TPM_DUR_LONG),
+				     TPM_OK);
+	u64 dt = fake_clock_now() - t0;
+	assert_true(dt >= TPM_WAIT_BUDGET_US);
+	assert_true(dt < TPM_WAIT_BUDGET_US + 100000);
+	assert_int_equal(dev.wait_budget_us, 0);
+}
+
 static void test_cancel(void **state)
 {
 	(void)state;
@@ -344,7 +367,12 @@ static void test_timeouts_from_tpm12(void **state)
 	tpm_drv_set_durations(&dev, d);
 	assert_int_equal(dev.duration[0], 1500000);
 	assert_int_equal(dev.duration[1], 20000000);
-	assert_int_equal(dev.duration[2], 120000000);
+	assert_int_equal(dev.duration[2], 60000000); // the class default
+	const u32 huge[3] = {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
+	tpm_drv_set_durations(&dev, huge);
+	assert_int_equal(dev.duration[0], 2000000);
+	assert_int_equal(dev.duration[1], 20000000);
+	assert_int_equal(dev.duration[2], 60000000);
 	assert_string_equal(tpm_strerror(TPM_E_BURST), "burstCount stuck at 0");
 	assert_string_equal(tpm_strerror(-999), "error");
 }
@@ -357,6 +385,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_probe_tpm20_behind_tis13,
 				   fake_setup_tis20),
 	    cmocka_unit_test_setup(test_no_device, fake_setup_tis20),
+	    cmocka_unit_test_setup(test_hang_costs_the_budget_at_most,
+				   fake_setup_tis20),
 	    cmocka_unit_test_setup(test_tpm12_transfers, fake_setup_tis12),
 	    cmocka_unit_test_setup(test_burst_64, fake_setup_tis20),
 	    cmocka_unit_test_setup(test_byte_at_a_time, fake_setup_tis20),
