@@ -288,6 +288,16 @@ static void tpm_menu(void)
 {
 	for (;;) {
 		show_state();
+		if (g_tpm.already_started) {
+			printf_console("This TPM was started before this boot "
+				       "(e.g. a passed-through host TPM): its "
+				       "platform controls are not this "
+				       "firmware's, so it cannot be changed "
+				       "here.\nESC. Back to the boot menu\n");
+			while ((keyboard_wait(0) & 0xFF) != KEY_ESC)
+				;
+			return;
+		}
 		struct menu_item it[6];
 		u32 n = g_tpm.version == TPM_VER_12 ? items12(it) : items20(it);
 		for (u32 i = 0; i < n; i++)

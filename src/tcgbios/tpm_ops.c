@@ -211,7 +211,14 @@ static const struct op_desc *find(const struct tpm_state *s, u32 op)
 u8 tpm_op_ppi_func(const struct tpm_state *s, u32 op)
 {
 	const struct op_desc *d = find(s, op);
-	return d ? d->func : PPI_FUNC_NOT_IMPLEMENTED;
+	if (!d)
+		return PPI_FUNC_NOT_IMPLEMENTED;
+	// A TPM started before this boot (passthrough) has its platform auth
+	// or physical presence in someone else's hands: nothing that changes
+	// it can be promised to the OS.
+	if (s->already_started && d->steps[0] != END && d->steps[0] != NOTHING)
+		return PPI_FUNC_BLOCKED;
+	return d->func;
 }
 
 bool tpm_op_needs_confirm(const struct tpm_state *s, u32 op)
@@ -342,7 +349,8 @@ u32 tpm_op_run(struct tpm_state *s, u32 op, u32 arg, bool *reset)
 		dprint(DL_ERR, "tpm: operation %u not offered\n", op);
 		return PPI_RESULT_BIOS_FAILURE;
 	}
-	if (!s->present || s->dead || s->locked) {
+	if (!s->present || s->dead || s->locked ||
+	    tpm_op_ppi_func(s, op) == PPI_FUNC_BLOCKED) {
 		dprint(DL_ERR, "tpm: operation %u: TPM %s\n", op,
 		       s->locked ? "already locked" : "unavailable");
 		return PPI_RESULT_BIOS_FAILURE;

@@ -140,6 +140,16 @@ static void test_func_table(void **state)
 	assert_int_equal(page[33], PPI_FUNC_PP_NOT_REQUIRED);
 	assert_int_equal(page[34], PPI_FUNC_NOT_IMPLEMENTED);
 	assert_int_equal(page[PPI_PPRP], 0xAA); // only func[] is written
+	// A TPM started before this boot: nothing that changes it is offered
+	// or run.
+	st.already_started = true;
+	tpm_ppi_publish(&st, page);
+	assert_int_equal(page[0], PPI_FUNC_PP_NOT_REQUIRED);
+	assert_int_equal(page[5], PPI_FUNC_BLOCKED);
+	assert_int_equal(page[23], PPI_FUNC_BLOCKED);
+	bool reset;
+	assert_int_equal(tpm_op_run(&st, PPI_OP_CLEAR, 0, &reset),
+			 PPI_RESULT_BIOS_FAILURE);
 	start(12);
 	tpm_ppi_publish(&st, page);
 	for (u32 op = 1; op <= 11; op++)
