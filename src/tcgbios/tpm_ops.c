@@ -208,6 +208,12 @@ static const struct op_desc *find(const struct tpm_state *s, u32 op)
 	return NULL;
 }
 
+// Whether the operation sends the TPM anything.
+static bool changes_tpm(const struct op_desc *d)
+{
+	return d->steps[0] != END && d->steps[0] != NOTHING;
+}
+
 u8 tpm_op_ppi_func(const struct tpm_state *s, u32 op)
 {
 	const struct op_desc *d = find(s, op);
@@ -216,7 +222,7 @@ u8 tpm_op_ppi_func(const struct tpm_state *s, u32 op)
 	// A TPM started before this boot (passthrough) has its platform auth
 	// or physical presence in someone else's hands: nothing that changes
 	// it can be promised to the OS.
-	if (s->already_started && d->steps[0] != END && d->steps[0] != NOTHING)
+	if (s->already_started && changes_tpm(d))
 		return PPI_FUNC_BLOCKED;
 	return d->func;
 }
@@ -344,25 +350,19 @@ u32 tpm_op_run(struct tpm_state *s, u32 op, u32 arg, bool *reset)
 {
 	*reset = false;
 	const struct op_desc *d = find(s, op);
-	if (!d || d->func == PPI_FUNC_BLOCKED ||
-	    d->func == PPI_FUNC_NOT_IMPLEMENTED) {
+	u8 func = tpm_op_ppi_func(s, op);
+	if (func == PPI_FUNC_BLOCKED || func == PPI_FUNC_NOT_IMPLEMENTED) {
 		dprint(DL_ERR, "tpm: operation %u not offered\n", op);
 		return PPI_RESULT_BIOS_FAILURE;
 	}
-	if (!s->present || s->dead || s->locked ||
-	    tpm_op_ppi_func(s, op) == PPI_FUNC_BLOCKED) {
+	if (!s->present || s->dead || s->locked) {
 		dprint(DL_ERR, "tpm: operation %u: TPM %s\n", op,
 		       s->locked ? "already locked" : "unavailable");
 		return PPI_RESULT_BIOS_FAILURE;
 	}
-	if (s->version == TPM_VER_12 && !s->pp_asserted && d->steps[0] != END &&
-	    d->steps[0] != NOTHING) {
-		tpm12_physical_presence(&s->dev, TPM_PP_CMD_ENABLE);
-		if (tpm12_physical_presence(&s->dev, TPM_PP_PRESENT)) {
-			dprint(DL_ERR, "tpm12: physical presence refused\n");
-			return PPI_RESULT_BIOS_FAILURE;
-		}
-		s->pp_asserted = true;
+	if (s->version == TPM_VER_12 && changes_tpm(d) && !tpm12_assert_pp(s)) {
+		dprint(DL_ERR, "tpm12: physical presence refused\n");
+		return PPI_RESULT_BIOS_FAILURE;
 	}
 	int rc = 0;
 	for (u32 i = 0; i < ARRAY_SIZE(d->steps) && d->steps[i] != END && !rc;

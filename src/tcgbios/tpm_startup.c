@@ -360,17 +360,24 @@ static int close_hierarchies20(struct tpm_state *s)
 	return rc;
 }
 
+bool tpm12_assert_pp(struct tpm_state *s)
+{
+	if (!s->pp_asserted) {
+		// CMD_ENABLE fails once the lifetime lock is set; PRESENT
+		// decides.
+		tpm12_physical_presence(&s->dev, TPM_PP_CMD_ENABLE);
+		s->pp_asserted =
+		    tpm12_physical_presence(&s->dev, TPM_PP_PRESENT) == 0;
+	}
+	return s->pp_asserted;
+}
+
 // TPM 1.2 whose PCRs 0-7 are not capped: deactivate it until the next
 // TPM_Init (Main Part 3, TPM_SetTempDeactivated), under physical presence.
 static int deactivate12(struct tpm_state *s)
 {
-	struct tpm_dev *d = &s->dev;
-	if (!s->pp_asserted) {
-		tpm12_physical_presence(d, TPM_PP_CMD_ENABLE);
-		if (tpm12_physical_presence(d, TPM_PP_PRESENT) == 0)
-			s->pp_asserted = true;
-	}
-	return tpm12_set_temp_deactivated(d);
+	tpm12_assert_pp(s);
+	return tpm12_set_temp_deactivated(&s->dev);
 }
 
 // The console line for a failed TPM: what the OS gets.

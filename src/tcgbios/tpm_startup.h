@@ -53,6 +53,9 @@ int tpm_prepare_boot(struct tpm_state *s);
 // Console lines for every failure. Returns 0, TPM_RESUME_RESTARTED or an
 // error.
 int tpm_resume(struct tpm_state *s, u32 base);
+// TPM 1.2: assert physical presence now unless start-up already did
+// (CMD_ENABLE, then PRESENT). Whether it is asserted.
+bool tpm12_assert_pp(struct tpm_state *s);
 // Mark the TPM unusable for measurements for this boot, with a console
 // message. A TPM that did not answer at all is also abandoned (no further
 // command is sent); one that answered, even with garbage, still gets the
