@@ -75,6 +75,34 @@ struct drive *drive_at(int index)
 	return index >= 0 && index < ndrives ? drives[index] : NULL;
 }
 
+static struct drive *cdroms[MAX_CDROMS];
+static int ncdroms;
+
+bool cdrom_register(struct drive *d)
+{
+	if (ncdroms >= MAX_CDROMS) {
+		dprint(DL_ERR, "block: CD-ROM table full, %s ignored\n",
+		       d->model);
+		return false;
+	}
+	d->media = MEDIA_CDROM;
+	if (!d->sector_size)
+		d->sector_size = 2048;
+	cdroms[ncdroms++] = d;
+	dprint(DL_INFO, "block: CD-ROM %d = %s\n", ncdroms - 1, d->model);
+	return true;
+}
+
+int cdrom_count(void)
+{
+	return ncdroms;
+}
+
+struct drive *cdrom_at(int index)
+{
+	return index >= 0 && index < ncdroms ? cdroms[index] : NULL;
+}
+
 static bool in_range(const struct drive *d, u64 lba, u32 count)
 {
 	return lba < d->sectors && count <= d->sectors - lba;
@@ -129,6 +157,7 @@ void drive_make_first(struct drive *first)
 void drive_reset_all(void)
 {
 	ndrives = 0;
+	ncdroms = 0;
 	bda_u8(BDA_DISK_COUNT) = 0;
 }
 #endif

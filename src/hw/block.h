@@ -6,7 +6,19 @@
 
 #include "std/types.h"
 
-enum drive_type { DRIVE_ATA = 1, DRIVE_AHCI, DRIVE_VIRTIO_BLK };
+enum drive_type {
+	DRIVE_ATA = 1,
+	DRIVE_AHCI,
+	DRIVE_VIRTIO_BLK,
+	DRIVE_ATAPI,	  // packet device on PIIX IDE
+	DRIVE_AHCI_ATAPI, // packet device on an AHCI port
+	DRIVE_VIRTIO_SCSI,
+	DRIVE_NVME,
+};
+
+// Disks get BIOS numbers 80h+ at registration; CD-ROMs are kept apart
+// (cdrom_register) and get a number only when El Torito boots them.
+enum drive_media { MEDIA_DISK = 0, MEDIA_CDROM };
 
 #define DISK_OK 0
 #define DISK_ERR_IO -1	    // device reported an error
@@ -26,8 +38,9 @@ typedef int (*drive_transfer_fn)(struct drive *d, bool write, u64 lba,
 // memory the device uses) with malloc_high.
 struct drive {
 	enum drive_type type;
+	enum drive_media media;
 	drive_transfer_fn transfer;
-	u32 sector_size; // 512 for every disk the BIOS boots
+	u32 sector_size; // 512 for disks, 2048 for CD-ROMs
 	u64 sectors;
 	// Logical geometry for CHS calls (INT 13h 02h/08h), from block.c.
 	u16 cylinders, heads, spt;
@@ -45,6 +58,7 @@ struct drive {
 };
 
 #define MAX_DRIVES 8
+#define MAX_CDROMS 4
 
 // Register a disk: computes the CHS geometry and assigns the next BIOS drive
 // number (kept in BDA 0x475). Returns false when the table is full.
@@ -52,6 +66,11 @@ bool drive_register(struct drive *d);
 struct drive *drive_by_number(u8 number);
 int drive_count(void);
 struct drive *drive_at(int index);
+// Register a CD-ROM drive (media = MEDIA_CDROM, sector_size 2048): kept in
+// its own table, no BIOS number until it is booted. False when full.
+bool cdrom_register(struct drive *d);
+int cdrom_count(void);
+struct drive *cdrom_at(int index);
 // Reads through ops with range checks; the one entry point boot code uses.
 int drive_read(struct drive *d, u64 lba, u32 count, void *buf);
 int drive_write(struct drive *d, u64 lba, u32 count, const void *buf);
