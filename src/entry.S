@@ -24,6 +24,7 @@ gdt:
 	.quad 0x00CF93000000FFFF	// SEL_DATA32: flat 4 GiB
 	.quad 0x00009B0F0000FFFF	// SEL_CODE16: base 0xF0000, 64 KiB
 	.quad 0x000093000000FFFF	// SEL_DATA16: base 0, 64 KiB (real-mode limits)
+	.quad 0x00AF9B000000FFFF	// SEL_CODE64: long mode (hw/longmode_switch.S)
 gdt_end:
 	.balign 4
 gdt_desc:
