@@ -77,11 +77,13 @@ static void sha1_block64(u32 *h, const u8 *p)
 #undef FIVE
 
 // FIPS 180-4 4.1.2 and 6.2.2, eight rounds per loop pass with the working
-// variables renamed instead of moved.
-#define S0(x) (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
-#define S1(x) (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
-#define s0(x) (ror32(x, 7) ^ ror32(x, 18) ^ (x) >> 3)
-#define s1(x) (ror32(x, 17) ^ ror32(x, 19) ^ (x) >> 10)
+// variables renamed instead of moved. The Sigma and sigma functions are
+// nested rotations, ror(x ^ ror(x ^ ror(x, c), b), a) for rotations by a,
+// a+b and a+b+c: one instruction fewer each on x86 (same for SHA-512).
+#define S0(x) ror32((x) ^ ror32((x) ^ ror32(x, 9), 11), 2)
+#define S1(x) ror32((x) ^ ror32((x) ^ ror32(x, 14), 5), 6)
+#define s0(x) (ror32((x) ^ ror32(x, 11), 7) ^ (x) >> 3)
+#define s1(x) (ror32((x) ^ ror32(x, 2), 17) ^ (x) >> 10)
 #define CH(e, f, g) ((g) ^ ((e) & ((f) ^ (g))))
 #define MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) | (b))))
 // W[t] for t >= 16 lives in w[t % 16] (a rolling schedule).
@@ -139,10 +141,10 @@ static void sha256_block64(u32 *hs, const u8 *p, const u32 *k256)
 
 // FIPS 180-4 4.1.3 and 6.4.2, eight rounds per loop pass with the working
 // variables renamed instead of moved.
-#define S0(x) (ror64(x, 28) ^ ror64(x, 34) ^ ror64(x, 39))
-#define S1(x) (ror64(x, 14) ^ ror64(x, 18) ^ ror64(x, 41))
-#define s0(x) (ror64(x, 1) ^ ror64(x, 8) ^ (x) >> 7)
-#define s1(x) (ror64(x, 19) ^ ror64(x, 61) ^ (x) >> 6)
+#define S0(x) ror64((x) ^ ror64((x) ^ ror64(x, 5), 6), 28)
+#define S1(x) ror64((x) ^ ror64((x) ^ ror64(x, 23), 4), 14)
+#define s0(x) (ror64((x) ^ ror64(x, 7), 1) ^ (x) >> 7)
+#define s1(x) (ror64((x) ^ ror64(x, 42), 19) ^ (x) >> 6)
 #define CH(e, f, g) ((g) ^ ((e) & ((f) ^ (g))))
 #define MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) | (b))))
 #define W(t)                                                                   \
