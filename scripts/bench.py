@@ -28,7 +28,7 @@ throughput, the cost of a measured direct boot, and memory footprint.
 
   scripts/bench.py [-n 7] [--bios out/bios.bin] [--seabios FILE]
                    [--machine pc --machine q35] [--no-tpm] [--quick]
-                   [--markdown FILE]
+                   [--baseline OLD-BIOS] [--markdown FILE]
 
 This is a benchmark, not a test: nothing fails because it is slow.  It
 fails only if a run does not reach the hand-off.
@@ -94,6 +94,11 @@ class SectorBoot:
             p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, timeout=timeout)
             dt = time.perf_counter() - t0
+        except subprocess.TimeoutExpired:
+            keep = os.path.join(mbtest.OUT, "bench-timeout.debug")
+            shutil.copyfile(self.dbg, keep)
+            raise SystemExit("bench: %s on %s (%s) did not exit in %d s; its debug log: %s"
+                             % (bios, self.machine, self.tpm_name, timeout, keep))
         finally:
             if self.swtpm:
                 self.swtpm.stop()
@@ -223,16 +228,17 @@ class DirectBoot:
         return int(m.group(1)) / 1000.0, m.group(2).decode()
 
 
-E820_RE = re.compile(r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.*)")
+# The test guest prints the e820 map (test/qemu/guest-init.sh).
+E820_RE = re.compile(r"MBT e820 \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.*)")
 
 
 def footprint(bios, machine, workdir):
     """(KiB reserved below 1 MiB outside the VGA/ROM hole, KiB reserved or
-    ACPI at the top of low RAM, EBDA KiB) from the e820 map Linux prints."""
+    ACPI at the top of low RAM, EBDA KiB) from the e820 map the guest
+    prints."""
     d = os.path.join(workdir, "e820-%s-%s" % (machine, os.path.basename(bios)))
     os.makedirs(d, exist_ok=True)
-    r = mbtest.boot_linux(d, bios=bios, machine=machine,
-                          extra_append="mbt.boot=direct ignore_loglevel", timeout=180)
+    r = mbtest.boot_linux(d, bios=bios, machine=machine, timeout=180)
     low = high = ebda = 0
     for a, b, kind in E820_RE.findall(r.serial):
         a, b = int(a, 16), int(b, 16) + 1
@@ -282,6 +288,8 @@ def main():
     ap.add_argument("-n", "--runs", type=int, default=7, help="rounds (7)")
     ap.add_argument("--bios", default=None, help="mbios image (default $MBIOS_BIOS or out/bios.bin)")
     ap.add_argument("--seabios", default=mbtest.SEABIOS)
+    ap.add_argument("--baseline", metavar="FILE",
+                    help="an earlier mbios image, timed alongside in part 1 (before/after)")
     ap.add_argument("--machine", action="append", choices=["pc", "q35"])
     ap.add_argument("--markdown", metavar="FILE", help="also write the tables as markdown")
     ap.add_argument("--no-tpm", action="store_true", help="part 1 without TPMs only")
@@ -290,7 +298,7 @@ def main():
     a = ap.parse_args()
     machines = a.machine or ["pc", "q35"]
     mbios = os.path.abspath(a.bios or mbtest.default_bios())
-    for f in (mbios, a.seabios):
+    for f in (mbios, a.seabios) + ((a.baseline,) if a.baseline else ()):
         if not os.path.exists(f):
             print("bench: %s not found" % f, file=sys.stderr)
             return 1
@@ -312,6 +320,8 @@ def main():
 
 def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
     firmwares = [("mbios", mbios), ("SeaBIOS", a.seabios), ("floor", floor)]
+    if a.baseline:
+        firmwares.append(("baseline", os.path.abspath(a.baseline)))
     tpms = ["none"] if a.no_tpm else list(TPM_SETUPS)
     boots = [SectorBoot(m, t, disk, tmpdir) for m in machines for t in tpms]
     times = {(b.machine, b.tpm_name, n): [] for b in boots for n, _ in firmwares}
@@ -332,18 +342,24 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
     head = ["machine", "TPM", "mbios (ms)", "SeaBIOS (ms)", "floor (ms)",
             "mbios firmware (ms)", "SeaBIOS firmware (ms)", "mbios/SeaBIOS (firmware)"]
     rows = []
+    if a.baseline:
+        head += ["baseline firmware (ms)", "baseline/SeaBIOS (firmware)"]
     for b in boots:
         mb, sb, fl = (med[(b.machine, b.tpm_name, n)] for n in ("mbios", "SeaBIOS", "floor"))
         rows.append([b.machine, b.tpm_name, "%.1f" % mb, "%.1f" % sb, "%.1f" % fl,
                      "%.1f" % (mb - fl), "%.1f" % (sb - fl),
                      "%.2f" % ((mb - fl) / (sb - fl)) if sb > fl else "-"])
+        if a.baseline:
+            bl = med[(b.machine, b.tpm_name, "baseline")]
+            rows[-1] += ["%.1f" % (bl - fl), "%.2f" % ((bl - fl) / (sb - fl)) if sb > fl else "-"]
     stamp = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
     rep.section("Firmware time to the boot sector",
                 "QEMU launch to the boot sector's exit under TCG, median of %d interleaved "
                 "rounds, %s. Firmware time = time - floor (an empty firmware with the same "
                 "devices and TPM). mbios: %s; SeaBIOS: %s. TPM 2.0: swtpm's four banks "
-                "(SHA-1, SHA-256, SHA-384, SHA-512); TPM 1.2: SHA-1."
-                % (a.runs, stamp, mbios_label, a.seabios), head, rows)
+                "(SHA-1, SHA-256, SHA-384, SHA-512); TPM 1.2: SHA-1.%s"
+                % (a.runs, stamp, mbios_label, a.seabios,
+                   " baseline: %s." % a.baseline if a.baseline else ""), head, rows)
 
     # Part 2: timeline and TPM commands, medians over the rounds.
     for b in boots:

@@ -6,6 +6,7 @@
 #include "bregs.h"
 #include "console.h"
 #include "fw/bootorder.h"
+#include "fw/e820.h"
 #include "fw/fw_cfg.h"
 #include "hw/pci.h"
 #include "hw/clock.h"
@@ -248,6 +249,11 @@ void boot_start(void)
 		       entries[i].desc, entries[i].prio);
 	boot_menu();
 	measure_boot_order();
+	// The OS gets the unused part of the high zone (docs/memory-map.md).
+	u32 reserved_from = high_zone_start(), used_from = high_zone_seal();
+	if (used_from > reserved_from)
+		e820_add(&bios_e820, reserved_from, used_from - reserved_from,
+			 E820_RAM);
 	free_tmp_all();
 	tcg_prepare_boot();
 	next_entry = 0;

@@ -251,16 +251,19 @@ void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 		    sizeof(ev));
 }
 
-// Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes).
+// Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes; each piece
+// is one switch to long mode per bank).
+#define FW_CFG_HASH_PIECE 0x10000u
+
 static bool hash_fw_cfg_item(u16 key, u32 size, struct tcglog_digest *d, u32 *n)
 {
-	u8 *buf = malloc_tmp(0x10000, 16);
+	u8 *buf = malloc_tmp(FW_CFG_HASH_PIECE, 16);
 	if (!buf)
 		return false;
 	struct tcg_hasher h;
 	tcg_hash_begin(&g_tcg, &h);
-	for (u32 off = 0; off < size; off += 0x10000) {
-		u32 chunk = MIN(size - off, 0x10000u);
+	for (u32 off = 0; off < size; off += FW_CFG_HASH_PIECE) {
+		u32 chunk = MIN(size - off, FW_CFG_HASH_PIECE);
 		fw_cfg_read(key, off, buf, chunk);
 		tcg_hash_update(&h, buf, chunk);
 	}
