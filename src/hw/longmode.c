@@ -8,6 +8,10 @@
 #include "lib/memalloc.h"
 #include "lib/string.h"
 
+#ifndef CONFIG_HASH64 // Kconfig leaves a bool that is off undefined
+#define CONFIG_HASH64 0
+#endif
+
 u32 longmode_call(u32 pml4, u32 alg, void *state, const u8 *data, u32 nblocks,
 		  const void *k);
 

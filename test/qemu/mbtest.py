@@ -207,6 +207,11 @@ def build_floor():
 VARIANTS = os.path.join(REPO, "out", "variants")
 
 
+def _kconfig_line(key, value):
+    """A .config line as Kconfig writes it (a bool set to n is a comment)."""
+    return "# %s is not set\n" % key if value == "n" else "%s=%s\n" % (key, value)
+
+
 def build_variant(name, settings):
     """Build a firmware variant from this tree with Kconfig settings
     changed (e.g. {"CONFIG_TPM_LOG_LIMIT_KB": 1}) the way
@@ -222,11 +227,11 @@ def build_variant(name, settings):
         seed = cfg + ".new"
         with open(seed, "w") as f:
             for k, v in sorted(settings.items()):
-                f.write("%s=%s\n" % (k, v))
+                f.write(_kconfig_line(k, v))
         _run([PYTHON, "-m", "olddefconfig", "Kconfig"], cwd=REPO,
              env=dict(os.environ, KCONFIG_CONFIG=seed))
         for k, v in settings.items():
-            if "%s=%s\n" % (k, v) not in open(seed).read():
+            if _kconfig_line(k, v) not in open(seed).read():
                 raise HarnessError("variant %s: Kconfig dropped %s=%s" % (name, k, v))
         if os.path.exists(cfg) and open(cfg).read() == open(seed).read():
             os.unlink(seed)        # unchanged: keep the mtime, build incrementally

@@ -583,6 +583,8 @@ def _tpm(ctx, machine, iface, version, banks="all", grub_bus=None):
         inputs = (["--disk", mbtest.grub_disk()] if grub_bus else
                   direct_inputs("mbt.boot=direct mbt.tpmcheck=1"))
         check_prediction(ctx, m, ctx.bios, machine, version, banks, inputs)
+    if not grub_bus:
+        _kernel_hash_code(ctx, r, "64-bit")
     if ctx.failed:
         ctx.note("logs in %s (serial.log, debug.log, swtpm.log, eventlog.bin, pcrs/)"
                  % ctx.workdir)
@@ -1163,6 +1165,36 @@ for _k, _m, _i, _v, _b in (("logfull", "q35", "crb", 2, "sha256"),
     test("tpmvariant-%s-%s-%s-tpm%s-%s" % (_k, _m, _i, "2" if _v == 2 else "12", _b),
          ["tpm", "tpmvariant"])(
         lambda ctx, k=_k, m=_m, i=_i, v=_v, b=_b: _variant(ctx, k, m, i, v, b))
+
+
+KERNEL_HASHED_RE = re.compile(r"kernel and initrd measured in \d+ us \((\S+)\)")
+
+
+def _kernel_hash_code(ctx, r, want):
+    """The debug port says which code hashed the direct-boot kernel."""
+    m = KERNEL_HASHED_RE.search(r.debug)
+    ctx.check(m and m.group(1) == want, "the kernel was hashed by the %s code (%s)"
+              % (want, m.group(0) if m else "no such debug line"))
+
+
+def _nohash64(ctx):
+    """The i386 hash code alone (CONFIG_HASH64=n, as on a CPU without long
+    mode) measures a direct boot whose log replays and whose PCRs are the
+    ones predicted from the files: the same values as the 64-bit code's."""
+    bios = mbtest.build_variant("nohash64", {"CONFIG_HASH64": "n"})
+    tpm = Swtpm(ctx.workdir, version=2, banks="all")
+    tpm.setup()
+    append = "mbt.boot=direct mbt.tpmcheck=1"
+    r = mbtest.boot_linux(ctx.workdir, bios=bios, machine="q35", tpm=tpm, tpm_iface="tis",
+                          extra_append=append)
+    rep = _check_report(ctx, r)
+    m = check_measured_boot(ctx, r, tpm, rep)
+    if m is not None:
+        check_prediction(ctx, m, bios, "q35", 2, "all", direct_inputs(append))
+    _kernel_hash_code(ctx, r, "32-bit")
+
+
+test("tpmvariant-nohash64-q35-tis-tpm2-all", ["tpm", "tpmvariant"])(_nohash64)
 
 
 # --------------------------------------------------------------------------
