@@ -1,0 +1,74 @@
+// The ROM header (PCI Firmware spec 3.0, 5.1 and 5.1.2) and the two
+// real-mode entry points: init (far call at offset 3) and INT 10h. Each
+// saves the caller's registers on the caller's stack as a struct vregs,
+// loads DS = ES = SS as gcc's -m16 code assumes, and calls the C handler
+// with the struct's address (regparm: in EAX).
+	.code16
+	.section .rom.header, "ax"
+	.globl rom_start
+rom_start:
+	.byte 0x55, 0xAA
+	.globl rom_blocks
+rom_blocks:
+	.byte 0			// 512-byte blocks, set by scripts/vgarom.py
+	.byte 0xE9		// jmp near init_entry
+	.word init_entry - (. + 2)
+	.org 0x18
+	.word pcir
+	.word 0			// no PnP header: a VGA ROM has no boot vector
+	.org 0x1E
+	.ascii "IBM"		// where DOS-era programs look for a VGA BIOS
+
+	.balign 4
+pcir:				// PCI data structure, revision 3
+	.ascii "PCIR"
+	.word 0x1234, 0x1111	// QEMU's standard VGA (and bochs-display)
+	.word 0			// device list
+	.word 0x1C		// structure length
+	.byte 3			// revision
+	.byte 0, 0, 3		// class code: VGA-compatible display
+	.globl pcir_image_length
+pcir_image_length:
+	.word 0			// set by scripts/vgarom.py
+	.word 1			// code revision
+	.byte 0			// x86 PC-AT code
+	.byte 0x80		// last image
+	.globl pcir_runtime_length
+pcir_runtime_length:
+	.word 0			// set by scripts/vgarom.py
+	.word 0, 0		// no configuration utility, no DMTF CLP
+
+	.text
+init_entry:
+	pushal
+	pushw %ds
+	pushw %es
+	movw %ss, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movzwl %sp, %esp
+	movl %esp, %eax
+	cld
+	calll vga_init
+	popw %es
+	popw %ds
+	popal
+	lretw
+
+	.globl int10_entry
+int10_entry:
+	pushal
+	pushw %ds
+	pushw %es
+	movw %ss, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movzwl %sp, %esp
+	movl %esp, %eax
+	cld
+	calll int10_handler
+	popw %es
+	popw %ds
+	popal
+	iretw
+	.section .note.GNU-stack, "", @progbits
