@@ -823,20 +823,26 @@ VGA_ROM = "/usr/share/seabios/vgabios-stdvga.bin"  # what QEMU loads for -device
 EV_EVENT_TAG, TAG_OPTION_ROM_EXEC = 0x06, 7
 
 
-def _vga_rom(ctx, machine, slot):
+def _vga_rom(ctx, machine, slot, rom=VGA_ROM):
     """A PCI option ROM (the standard VGA's) is measured into PCR 2 before it
     runs, tagged with its real PCI bus/device/function, and the boot is
-    still fully verified."""
+    still fully verified. With our ROM (vgasrc/), Linux also finds the
+    VGA text console it set up."""
     tpm = Swtpm(ctx.workdir, version=2)
     tpm.setup()
+    dev = "VGA,addr=0x%x" % slot + ("" if rom == VGA_ROM else ",romfile=" + rom)
     r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
-                          extra=["-device", "VGA,addr=0x%x" % slot])
+                          extra=["-device", dev])
     rep = _check_report(ctx, r)
     m = check_measured_boot(ctx, r, tpm, rep)
     ctx.check("VGA BIOS installed" in r.serial, "the VGA option ROM ran (console says so)")
+    if rom != VGA_ROM:
+        video = rep.all("video")
+        ctx.check(any("colour VGA+ 80x25" in v for v in video),
+                  "Linux's console is the VGA text mode the ROM set (%s)" % video)
     if m is None:
         return
-    with open(VGA_ROM, "rb") as f:
+    with open(rom, "rb") as f:
         rom = f.read()
     rom = rom[:rom[2] * 512]  # what the ROM header declares, as measured
     pfa = slot << 3  # bus 0, function 0
@@ -865,6 +871,98 @@ def _vga_rom(ctx, machine, slot):
 
 test("tpm-vgarom-pc", ["tpm"])(lambda ctx: _vga_rom(ctx, "pc", 3))
 test("tpm-vgarom-q35", ["tpm"])(lambda ctx: _vga_rom(ctx, "q35", 4))
+test("tpm-vgarom-ours-q35", ["tpm", "vga"])(
+    lambda ctx: _vga_rom(ctx, "q35", 4, rom=mbtest.OUR_VGA_ROM))
+
+
+VGA_CHECKS = [
+    "int10_0f_mode3", "bda_mode_fields", "mode3_cleared", "int10_03_cursor",
+    "crtc_cursor_addr", "bda_cursor", "int10_01_shape", "int10_09_write",
+    "int10_09_cursor_stays", "int10_08_read", "int10_0a_keeps_attr", "int10_0e_teletype",
+    "int10_0e_crlf", "int10_0e_scrolls", "int10_13_string", "int10_06_scroll_up",
+    "int10_07_scroll_down", "int10_1a_dcc", "int10_12_ega_info", "int10_1b_state",
+    "int10_1130_font16", "font_in_plane2", "int10_10_dac", "int10_10_palette_reg",
+    "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
+    "mode12_pixel_neighbour", "mode01_set", "mode07_set",
+    "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
+    "vbe_4f03", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
+    "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_back_to_text",
+    "vbe_4f03_vga_mode",
+]
+
+
+def _vga_int10(ctx, machine):
+    """bootsect/vga.c: INT 10h and VBE from a boot sector, on our VGA ROM."""
+    path = os.path.join(mbtest.OUT, "vga.img")
+    prog = mbtest.build_bootprog("vga")
+    with mbtest._build_lock:
+        if not mbtest._newer(path, [prog, mbtest.__file__]):
+            mbtest.make_sector_disk(path, open(prog, "rb").read())
+    r = mbtest.run_bootprog(ctx.workdir, [Disk(path, "ide")], bios=ctx.bios,
+                            machine=machine, vga_rom="ours")
+    _check_bootprog(ctx, r, VGA_CHECKS)
+    vram = int((r.bs.info.get("vbe_vram_64k") or ["0"])[0], 16)
+    ctx.check(vram == 256, "VBE reports QEMU's 16 MiB of VRAM (%d x 64 KiB)" % vram)
+    # With 4 MiB of VRAM the mode list drops what no longer fits.
+    sub = ctx.sub("vgamem4")
+    r = mbtest.run_bootprog(sub.workdir, [Disk(path, "ide")], bios=ctx.bios,
+                            machine=machine, vga_rom="ours",
+                            extra=["-global", "VGA.vgamem_mb=4"])
+    _check_bootprog(sub, r, VGA_CHECKS)
+    modes = (r.bs.info.get("vbe_modes") or [""])[0].split()
+    sub.check(r.bs.info.get("vbe_vram_64k") == ["0040"] and "0143" in modes
+              and "0144" not in modes and "0146" not in modes,
+              "4 MiB: 1024x768x32 listed, 1280x1024x32 and 1920x1080x32 not (%s)" % modes)
+
+
+test("vga-int10-pc", ["bootsect", "vga"])(lambda ctx: _vga_int10(ctx, "pc"))
+
+
+def _vga_menus(ctx, machine):
+    """The boot menu and the TPM menu on the screen of our VGA ROM: QMP
+    screendumps decoded against the font, and the text buffer."""
+    tpm = Swtpm(ctx.workdir, version=2)
+    tpm.setup()
+    shots = {}
+
+    def shot(name, keys):
+        def take(qmp):
+            time.sleep(0.5)  # the serial copy runs a little ahead
+            ppm = os.path.join(ctx.workdir, name + ".ppm")
+            mem = os.path.join(ctx.workdir, name + ".text")
+            mbtest.qmp_command(qmp, "screendump", filename=ppm)
+            mbtest.qmp_command(qmp, "pmemsave", val=0xB8000, size=4000, filename=mem)
+            with open(ppm, "rb") as f, open(mem, "rb") as g:
+                shots[name] = (mbtest.screen_text(f.read()), mbtest.text_buffer(g.read()))
+            if name == "tpm":
+                mbtest.qmp_command(qmp, "quit")
+            return keys
+        return take
+
+    script = [("Press ESC for the boot menu", ESC),
+              ("t\\. TPM configuration\r?\n", shot("boot", b"t")),
+              ("ESC\\. Back to the boot menu\r?\n", shot("tpm", None))]
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                        vga_rom="ours", qmp=True, serial_script=script, extra=MENU,
+                        timeout=120)
+    ctx.check(r.hook is not None and len(r.hook) == len(script),
+              "every console step happened (%s)" % (r.hook,))
+    want = {"boot": ["Select boot device:", "t. TPM configuration"],
+            "tpm": ["TPM 2.0:", "PCR banks active", "ESC. Back to the boot menu"]}
+    for name, lines in want.items():
+        pixels, text = shots.get(name, ([], []))
+        for line in lines:
+            ctx.check(any(l.strip().startswith(line) for l in pixels),
+                      "%s menu: '%s' drawn on the screen (font decoded from the "
+                      "screendump)" % (name, line))
+            ctx.check(any(l.strip().startswith(line) for l in text),
+                      "%s menu: '%s' in the VGA text buffer" % (name, line))
+    if ctx.failed:
+        for name, (pixels, text) in shots.items():
+            ctx.note("%s screen:\n%s" % (name, "\n".join(pixels)))
+
+
+test("vga-menus-q35-tpm2", ["tpm", "vga"])(lambda ctx: _vga_menus(ctx, "q35"))
 
 
 def _boot_menu(ctx, machine):
