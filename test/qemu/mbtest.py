@@ -315,7 +315,11 @@ GRUB_MODULES = ["biosdisk", "part_msdos", "fat", "normal", "linux", "echo",
 PART_START = 2048
 
 
-def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
+def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64, cfg_text=None,
+                   modules=(), files=()):
+    """A GRUB (i386-pc) disk booting kernel/initrd with cmdline; cfg_text
+    replaces the grub.cfg, modules are added to core.img and files (host
+    path, name) copied to /boot/grub."""
     tools = ["grub-mkimage", "mkfs.fat", "mcopy", "mmd"]
     for t in tools:
         if not shutil.which(t):
@@ -325,7 +329,7 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
     os.makedirs(work)
     cfg = os.path.join(work, "grub.cfg")
     with open(cfg, "w") as f:
-        f.write("serial --unit=0 --speed=115200\n"
+        f.write(cfg_text or "serial --unit=0 --speed=115200\n"
                 "terminal_output serial\n"
                 "set timeout=0\n"
                 "echo MBT-GRUB: loading kernel\n"
@@ -336,7 +340,7 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
                 "boot\n" % cmdline)
     core = os.path.join(work, "core.img")
     _run(["grub-mkimage", "-O", "i386-pc", "-o", core, "-p",
-          "(hd0,msdos1)/boot/grub", "-d", GRUB_DIR] + GRUB_MODULES)
+          "(hd0,msdos1)/boot/grub", "-d", GRUB_DIR] + GRUB_MODULES + list(modules))
     part = os.path.join(work, "part.img")
     part_sectors = part_mib * 2048
     with open(part, "wb") as f:
@@ -347,6 +351,8 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
     _run(["mcopy", "-i", part, cfg, "::/boot/grub/grub.cfg"], env=env)
     _run(["mcopy", "-i", part, kernel, "::/boot/vmlinuz"], env=env)
     _run(["mcopy", "-i", part, initrd, "::/boot/initrd.gz"], env=env)
+    for host, name in files:
+        _run(["mcopy", "-i", part, host, "::/boot/grub/" + name], env=env)
 
     boot = bytearray(open(os.path.join(GRUB_DIR, "boot.img"), "rb").read())
     core_img = bytearray(open(core, "rb").read())

@@ -965,6 +965,104 @@ def _vga_menus(ctx, machine):
 test("vga-menus-q35-tpm2", ["tpm", "vga"])(lambda ctx: _vga_menus(ctx, "q35"))
 
 
+def _ppm_info(path):
+    """(width, height, lit pixels) of a screendump."""
+    with open(path, "rb") as f:
+        data = f.read()
+    head = data.split(b"\n", 3)
+    w, h = map(int, head[1].split())
+    px = head[3]
+    lit = sum(1 for i in range(0, len(px), 3) if px[i:i + 3] != b"\0\0\0")
+    return w, h, lit
+
+
+GRUB_VBE_CFG = """serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+echo MBT-GRUB: vbeinfo
+sleep 2
+vbeinfo
+loadfont /boot/grub/ascii.pf2
+set gfxmode=1024x768x32
+terminal_output --append gfxterm
+echo MBT-GRUB: gfxterm
+set timeout=60
+menuentry "mbios VBE menu entry" {
+  echo chosen
+}
+"""
+
+
+def _grub_vbe(ctx, machine):
+    """GRUB on our VGA ROM: vbeinfo lists the ROM's VBE modes and gfxterm
+    draws GRUB's menu in 1024x768x32 (the screen changes from the text
+    mode to a framebuffer with the menu's pixels)."""
+    path = os.path.join(mbtest.OUT, "grub-vbe.img")
+    kernel, initrd = mbtest.find_kernel(), mbtest.build_initramfs()
+    with mbtest._build_lock:
+        if not mbtest._newer(path, [kernel, initrd, mbtest.__file__, __file__]):
+            mbtest.make_grub_disk(path, kernel, initrd, "", cfg_text=GRUB_VBE_CFG,
+                                  modules=["vbe", "videoinfo", "gfxterm", "font", "sleep"],
+                                  files=[("/usr/share/grub/ascii.pf2", "ascii.pf2")])
+
+    def shot(name, quit_after):
+        def take(qmp):
+            time.sleep(1.0)
+            mbtest.qmp_command(qmp, "screendump",
+                               filename=os.path.join(ctx.workdir, name + ".ppm"))
+            if quit_after:
+                mbtest.qmp_command(qmp, "quit")
+        return take
+
+    script = [("MBT-GRUB: vbeinfo", shot("text", False)),
+              ("mbios VBE menu entry", shot("menu", True))]
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine,
+                        disks=[Disk(path, "ide")], vga_rom="ours", qmp=True,
+                        serial_script=script, timeout=120)
+    ctx.check(r.hook is not None and len(r.hook) == len(script),
+              "GRUB reached its menu (%s)" % (r.hook,))
+    text = r.serial
+    ctx.check(re.search(r"VBE info:\s+version: 3\.0", text),
+              "vbeinfo: VBE 3.0 from our ROM")
+    for mode, w, h, bpp in (("0x117", 1024, 768, 16), ("0x143", 1024, 768, 32),
+                            ("0x101", 640, 480, 8)):
+        ctx.check(re.search(r"%s\s+%d\s*x\s*%d\s*x\s*%d\b" % (mode, w, h, bpp), text),
+                  "vbeinfo lists mode %s (%dx%dx%d)" % (mode, w, h, bpp))
+    info = {}
+    for name in ("text", "menu"):
+        p = os.path.join(ctx.workdir, name + ".ppm")
+        info[name] = _ppm_info(p) if os.path.exists(p) else (0, 0, 0)
+    ctx.check(info["text"][:2] == (720, 400), "before gfxterm: 720x400 text mode (%s)"
+              % (info["text"],))
+    w, h, lit = info["menu"]
+    ctx.check((w, h) == (1024, 768), "gfxterm: the screen is 1024x768 (%dx%d)" % (w, h))
+    ctx.check(lit > 2000, "gfxterm drew GRUB's menu (%d lit pixels)" % lit)
+    if ctx.failed:
+        ctx.note(r.tail(40))
+
+
+test("vga-grub-gfxterm-pc", ["grub", "vga"], cost=2)(lambda ctx: _grub_vbe(ctx, "pc"))
+
+
+def _vesafb(ctx, machine):
+    """Linux's real-mode setup code picks VBE mode 0x117 (vga=0x317) from
+    our ROM; vesafb then drives its linear framebuffer."""
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, vga_rom="ours",
+                          extra_append="mbt.boot=direct vga=0x317")
+    rep = _check_report(ctx, r)
+    video = rep.all("video")
+    ctx.check(any("vesafb: mode is 1024x768x16" in v for v in video),
+              "vesafb: mode is 1024x768x16 (%s)" % video)
+    ctx.check(any(re.search(r"vesafb: framebuffer at 0x[0-9a-f]+, mapped", v) for v in video)
+              and any("fb0: VESA VGA frame buffer device" in v for v in video),
+              "vesafb reports the framebuffer as fb0")
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("vga-vesafb-q35", ["vga"])(lambda ctx: _vesafb(ctx, "q35"))
+
+
 def _boot_menu(ctx, machine):
     """-boot menu=on over the serial console: the firmware offers the menu,
     ESC opens it, a digit picks the second entry (a disk) over the first
