@@ -72,3 +72,48 @@ int10_entry:
 	popal
 	iretw
 	.section .note.GNU-stack, "", @progbits
+
+// u32 flat_read32(u32 addr): read 4 bytes anywhere in the 4 GiB space
+// from real mode. A brief switch to protected mode loads FS with a flat
+// 4 GiB segment; back in real mode that limit stays in FS's descriptor
+// cache for the one read (IA-32 SDM vol. 3, 9.9.2), then FS is reloaded.
+// The caller's GDTR and interrupt flag are kept.
+	.text
+	.globl flat_read32
+flat_read32:
+	pushfl
+	cli
+	pushl %ebx
+	pushl %ecx
+	pushw %fs
+	movl %eax, %ebx
+	subl $12, %esp
+	sgdtl 6(%esp)			// the caller's GDTR, restored below
+	xorl %eax, %eax
+	movw %cs, %ax
+	shll $4, %eax
+	addl $flat_gdt, %eax
+	movw $23, (%esp)		// limit: three descriptors
+	movl %eax, 2(%esp)		// linear base of flat_gdt
+	lgdtl (%esp)
+	movl %cr0, %eax
+	orb $1, %al
+	movl %eax, %cr0
+	movw $8, %cx
+	movw %cx, %fs
+	andb $0xFE, %al
+	movl %eax, %cr0
+	movl %fs:(%ebx), %eax
+	lgdtl 6(%esp)
+	addl $12, %esp
+	popw %fs
+	popl %ecx
+	popl %ebx
+	popfl
+	retl
+
+	.balign 8
+flat_gdt:
+	.quad 0
+	.quad 0x008F92000000FFFF	// data, base 0, limit 4 GiB, writable
+	.quad 0

@@ -56,6 +56,10 @@ ROMVAR static const struct vbe_mode vbe_modes[] = {
 ROMVAR_RW static u16 mode_list[ARRAY_SIZE(vbe_modes) + 1];
 ROMVAR_RW static u32 lfb_base;
 ROMVAR_RW static u16 vram_64k;
+// QEMU's EDID (its "edid" property): the first 256 bytes of BAR 2, read
+// once at init since real-mode code cannot reach the BAR afterwards.
+ROMVAR_RW static u8 edid[256];
+ROMVAR_RW static u16 edid_blocks;
 
 ROMVAR static const char oem_string[] = "mbios VGA BIOS";
 ROMVAR static const char oem_vendor[] = "mbios";
@@ -93,6 +97,27 @@ static u32 mode_bytes(const struct vbe_mode *m)
 	return (u32)bytes_per_line(m) * rom16(&m->height);
 }
 
+static u32 pci_read32(u16 bdf, u8 reg)
+{
+	outl(0xCF8, 0x80000000u | (u32)bdf << 8 | reg);
+	return inl(0xCFC);
+}
+
+static void edid_init(u16 bdf)
+{
+	u32 bar = pci_read32(bdf, 0x18);
+	if ((bar & 1) || (bar & ~0xFu) == 0 ||
+	    (pci_read32(bdf, 0x04) & 0x02) == 0)
+		return;
+	bar &= ~0xFu;
+	if (flat_read32(bar) != 0xFFFFFF00u ||
+	    flat_read32(bar + 4) != 0x00FFFFFFu)
+		return; // no EDID header (00 FF FF FF FF FF FF 00)
+	for (u16 i = 0; i < 256; i += 4)
+		rom_set32(&edid[i], flat_read32(bar + i));
+	rom_set16(&edid_blocks, 1 + (rom8(&edid[126]) ? 1 : 0));
+}
+
 void vbe_init(u16 bdf)
 {
 	dispi_write(DISPI_ID, 0xB0C5);
@@ -100,8 +125,7 @@ void vbe_init(u16 bdf)
 		return; // no VBE 2.0+ capable dispi interface
 	u16 vram = dispi_read(DISPI_VIDEO_MEMORY_64K);
 	// BAR 0 of the standard VGA and bochs-display is the framebuffer.
-	outl(0xCF8, 0x80000000u | (u32)bdf << 8 | 0x10);
-	u32 bar = inl(0xCFC) & ~0xFu;
+	u32 bar = pci_read32(bdf, 0x10) & ~0xFu;
 	rom_set32(&lfb_base, bar);
 	u16 n = 0;
 	for (u16 i = 0; i < ARRAY_SIZE(vbe_modes); i++)
@@ -109,6 +133,7 @@ void vbe_init(u16 bdf)
 			rom_set16(&mode_list[n++], rom16(&vbe_modes[i].mode));
 	rom_set16(&mode_list[n], 0xFFFF);
 	rom_set16(&vram_64k, vram);
+	edid_init(bdf);
 }
 
 static const struct vbe_mode *find_mode(u16 mode)
@@ -320,6 +345,26 @@ static void palette_data(struct vregs *r)
 	r->ax = VBE_OK;
 }
 
+// 4F15h (VBE/DDC 1.1 standard): BL = 0 capabilities, BL = 1 read the
+// 128-byte EDID block DX into ES:DI.
+static void ddc(struct vregs *r)
+{
+	u16 blocks = rom16(&edid_blocks);
+	if (!blocks || r->cx != 0) {
+		r->ax = VBE_FAILED;
+	} else if (r->bl == 0x00) {
+		r->bx = 0x0002; // DDC2, no blanking while reading
+		r->ax = VBE_OK;
+	} else if (r->bl == 0x01 && r->dx < blocks) {
+		for (u16 i = 0; i < 128; i++)
+			far_set8(r->es, r->di + i,
+				 rom8(&edid[r->dx * 128 + i]));
+		r->ax = VBE_OK;
+	} else {
+		r->ax = VBE_FAILED;
+	}
+}
+
 void vbe_handler(struct vregs *r)
 {
 	if (!vbe_present()) {
@@ -406,7 +451,10 @@ void vbe_handler(struct vregs *r)
 	case 0x09:
 		palette_data(r);
 		break;
-	default: // 4F0Ah (protected-mode interface), 4F15h and the rest
+	case 0x15:
+		ddc(r);
+		break;
+	default: // 4F0Ah (protected-mode interface) and the rest
 		r->ax = VBE_FAILED;
 		break;
 	}

@@ -83,6 +83,9 @@ void vbe_init(u16 bdf);
 void vbe_disable(void);
 void vbe_handler(struct vregs *r);
 
+// romentry.S
+u32 flat_read32(u32 addr);
+
 // vgainit.c
 void vga_init(struct vregs *r);
 

@@ -886,7 +886,8 @@ VGA_CHECKS = [
     "mode12_pixel_neighbour", "mode01_set", "mode07_set",
     "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
     "vbe_4f03", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
-    "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_back_to_text",
+    "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_4f15_caps",
+    "vbe_4f15_edid", "vbe_4f15_bad_block", "vbe_back_to_text",
     "vbe_4f03_vga_mode",
 ]
 
@@ -903,6 +904,9 @@ def _vga_int10(ctx, machine):
     _check_bootprog(ctx, r, VGA_CHECKS)
     vram = int((r.bs.info.get("vbe_vram_64k") or ["0"])[0], 16)
     ctx.check(vram == 256, "VBE reports QEMU's 16 MiB of VRAM (%d x 64 KiB)" % vram)
+    # EISA id "RHT" (Red Hat): the EDID is QEMU's, not one of ours.
+    ctx.check(r.bs.info.get("edid_mfg") == ["4914"], "the EDID's manufacturer is QEMU's "
+              "RHT (%s)" % r.bs.info.get("edid_mfg"))
     # With 4 MiB of VRAM the mode list drops what no longer fits.
     sub = ctx.sub("vgamem4")
     r = mbtest.run_bootprog(sub.workdir, [Disk(path, "ide")], bios=ctx.bios,

@@ -325,6 +325,27 @@ static void vbe(void)
 	int10(0x4f02, 0x01ff, 0, 0);
 	check_hex("vbe_4f02_bad_mode", ax(), 0x014f);
 
+	/* DDC: QEMU's EDID (base block: header, checksum, manufacturer). */
+	int10(0x4f15, 0x0000, 0, 0);
+	check("vbe_4f15_caps", ax() == 0x004f && (bx() & 0x02), "DDC2 supported");
+	memset_(buf, 0, 128);
+	bs_clear(&r);
+	r.eax = 0x4f15;
+	r.ebx = 1;
+	r.edi = (u32)buf;
+	bs_intcall(0x10, &r);
+	static const u8 hdr[8] = {0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0};
+	u8 sum = 0;
+	for (int i = 0; i < 128; i++)
+		sum += buf[i];
+	check("vbe_4f15_edid", ax() == 0x004f && memeq(buf, hdr, 8) && sum == 0,
+	      "EDID block 0: header and checksum");
+	info_begin("edid_mfg");
+	puthex(buf[8] << 8 | buf[9], 4);
+	line_end();
+	int10(0x4f15, 0x0001, 0, 5);
+	check_hex("vbe_4f15_bad_block", ax(), 0x014f);
+
 	int10(0x4f02, 0x0003, 0, 0);
 	int10(0x0f00, 0, 0, 0);
 	check("vbe_back_to_text", (ax() & 0xff) == 3 && !(dispi(4) & 1), "mode 3, dispi off");
