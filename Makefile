@@ -122,17 +122,29 @@ $(OUT)/vga/romentry.o: vgasrc/romentry.S
 	$(Q)$(CC32) -m16 -c $< -o $@
 
 $(OUT)/vga/vgabios.elf: $(VGA_OBJS) vgasrc/rom.ld
-	$(Q)ld -m elf_i386 -T vgasrc/rom.ld --gc-sections --build-id=none \
-		-nostdlib --no-warn-rwx-segments -o $@ $(VGA_OBJS)
 
-$(OUT)/vgabios-stdvga.bin: $(OUT)/vga/vgabios.elf scripts/vgarom.py
-	$(Q)objcopy -O binary -j .rom $< $@.raw
+# virtio-vga has the same VGA and Bochs VBE ports; only the PCI ids of
+# the ROM's PCI data structure differ.
+$(OUT)/vga/romentry-virtio.o: vgasrc/romentry.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC32) -m16 -DPCI_VENDOR=0x1af4 -DPCI_DEVICE=0x1050 -c $< -o $@
+
+$(OUT)/vga/vgabios-virtio.elf: $(filter-out %/romentry.o,$(VGA_OBJS)) \
+		$(OUT)/vga/romentry-virtio.o vgasrc/rom.ld
+$(OUT)/vga/%.elf:
+	$(Q)ld -m elf_i386 -T vgasrc/rom.ld --gc-sections --build-id=none \
+		-nostdlib --no-warn-rwx-segments -o $@ $(filter %.o,$^)
+
+$(OUT)/vgabios-stdvga.bin: $(OUT)/vga/vgabios.elf
+$(OUT)/vgabios-virtio.bin: $(OUT)/vga/vgabios-virtio.elf
+$(OUT)/vgabios-%.bin: scripts/vgarom.py
+	$(Q)objcopy -O binary -j .rom $(filter %.elf,$^) $@.raw
 	$(Q)$(PYTHON) scripts/vgarom.py $@.raw $@ $(VGA_ROM_LIMIT)
 	@rm -f $@.raw
 
 -include $(VGA_OBJS:.o=.d)
 
-all: $(OUT)/bios.bin $(OUT)/vgabios-stdvga.bin
+all: $(OUT)/bios.bin $(OUT)/vgabios-stdvga.bin $(OUT)/vgabios-virtio.bin
 
 -include $(FW_OBJS:.o=.d)
 

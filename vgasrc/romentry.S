@@ -3,6 +3,10 @@
 // saves the caller's registers on the caller's stack as a struct vregs,
 // loads DS = ES = SS as gcc's -m16 code assumes, and calls the C handler
 // with the struct's address (regparm: in EAX).
+#ifndef PCI_VENDOR
+#define PCI_VENDOR 0x1234 // QEMU's standard VGA
+#define PCI_DEVICE 0x1111
+#endif
 	.code16
 	.section .rom.header, "ax"
 	.globl rom_start
@@ -22,7 +26,7 @@ rom_blocks:
 	.balign 4
 pcir:				// PCI data structure, revision 3
 	.ascii "PCIR"
-	.word 0x1234, 0x1111	// QEMU's standard VGA (and bochs-display)
+	.word PCI_VENDOR, PCI_DEVICE
 	.word 0			// device list
 	.word 0x1C		// structure length
 	.byte 3			// revision

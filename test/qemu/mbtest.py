@@ -990,9 +990,10 @@ def _read(path):
 def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
               initrd=None, append=None, tpm=None, tpm_iface="tis",
               serial_path=None, debug_path=None, live=False, extra=(),
-              no_reboot=True, vga_rom=None, qmp=None):
-    """vga_rom: add QEMU's standard VGA with this option ROM ("ours" is
-    out/vgabios-stdvga.bin, built from vgasrc/); qmp: a QMP socket path."""
+              no_reboot=True, vga_rom=None, vga_device="VGA", qmp=None):
+    """vga_rom: add a vga_device (QEMU's standard VGA) with this option ROM
+    ("ours" is out/vgabios-stdvga.bin, or out/vgabios-virtio.bin for
+    virtio-vga, built from vgasrc/); qmp: a QMP socket path."""
     argv = [QEMU, "-accel", "tcg", "-machine", machine, "-m", str(mem),
             "-smp", str(smp), "-nodefaults", "-display", "none"]
     if no_reboot:
@@ -1021,7 +1022,10 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
     if tpm:
         argv += tpm.qemu_args(tpm_iface)
     if vga_rom:
-        argv += ["-device", "VGA,romfile=%s" % (OUR_VGA_ROM if vga_rom == "ours" else vga_rom)]
+        if vga_rom == "ours":
+            vga_rom = OUR_VGA_ROM if vga_device == "VGA" else OUR_VGA_ROM.replace(
+                "stdvga", vga_device.split("-")[0])
+        argv += ["-device", "%s,romfile=%s" % (vga_device, vga_rom)]
     if qmp:
         argv += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
     argv += list(extra)

@@ -886,13 +886,13 @@ VGA_CHECKS = [
     "mode12_pixel_neighbour", "mode01_set", "mode07_set",
     "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
     "vbe_4f03", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
-    "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_4f15_caps",
-    "vbe_4f15_edid", "vbe_4f15_bad_block", "vbe_back_to_text",
+    "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_back_to_text",
     "vbe_4f03_vga_mode",
 ]
+VGA_EDID_CHECKS = ["vbe_4f15_caps", "vbe_4f15_edid", "vbe_4f15_bad_block"]
 
 
-def _vga_int10(ctx, machine):
+def _vga_int10(ctx, machine, device="VGA"):
     """bootsect/vga.c: INT 10h and VBE from a boot sector, on our VGA ROM."""
     path = os.path.join(mbtest.OUT, "vga.img")
     prog = mbtest.build_bootprog("vga")
@@ -900,8 +900,13 @@ def _vga_int10(ctx, machine):
         if not mbtest._newer(path, [prog, mbtest.__file__]):
             mbtest.make_sector_disk(path, open(prog, "rb").read())
     r = mbtest.run_bootprog(ctx.workdir, [Disk(path, "ide")], bios=ctx.bios,
-                            machine=machine, vga_rom="ours")
-    _check_bootprog(ctx, r, VGA_CHECKS)
+                            machine=machine, vga_rom="ours", vga_device=device)
+    if device != "VGA":
+        # virtio-vga has its EDID in virtio-gpu's config space, not BAR 2.
+        _check_bootprog(ctx, r, VGA_CHECKS)
+        ctx.check(r.bs.info.get("edid") == ["none"], "4F15h: no EDID, a clean failure")
+        return
+    _check_bootprog(ctx, r, VGA_CHECKS + VGA_EDID_CHECKS)
     vram = int((r.bs.info.get("vbe_vram_64k") or ["0"])[0], 16)
     ctx.check(vram == 256, "VBE reports QEMU's 16 MiB of VRAM (%d x 64 KiB)" % vram)
     # EISA id "RHT" (Red Hat): the EDID is QEMU's, not one of ours.
@@ -912,7 +917,7 @@ def _vga_int10(ctx, machine):
     r = mbtest.run_bootprog(sub.workdir, [Disk(path, "ide")], bios=ctx.bios,
                             machine=machine, vga_rom="ours",
                             extra=["-global", "VGA.vgamem_mb=4"])
-    _check_bootprog(sub, r, VGA_CHECKS)
+    _check_bootprog(sub, r, VGA_CHECKS + VGA_EDID_CHECKS)
     modes = (r.bs.info.get("vbe_modes") or [""])[0].split()
     sub.check(r.bs.info.get("vbe_vram_64k") == ["0040"] and "0143" in modes
               and "0144" not in modes and "0146" not in modes,
@@ -920,6 +925,8 @@ def _vga_int10(ctx, machine):
 
 
 test("vga-int10-pc", ["bootsect", "vga"])(lambda ctx: _vga_int10(ctx, "pc"))
+test("vga-int10-virtio-q35", ["bootsect", "vga"])(
+    lambda ctx: _vga_int10(ctx, "q35", "virtio-vga"))
 
 
 def _vga_menus(ctx, machine):

@@ -327,7 +327,13 @@ static void vbe(void)
 
 	/* DDC: QEMU's EDID (base block: header, checksum, manufacturer). */
 	int10(0x4f15, 0x0000, 0, 0);
-	check("vbe_4f15_caps", ax() == 0x004f && (bx() & 0x02), "DDC2 supported");
+	if (ax() != 0x004f) { /* the harness knows whether the device has one */
+		info_begin("edid");
+		puts_("none");
+		line_end();
+		goto no_edid;
+	}
+	check("vbe_4f15_caps", (bx() & 0x02), "DDC2 supported");
 	memset_(buf, 0, 128);
 	bs_clear(&r);
 	r.eax = 0x4f15;
@@ -345,6 +351,7 @@ static void vbe(void)
 	line_end();
 	int10(0x4f15, 0x0001, 0, 5);
 	check_hex("vbe_4f15_bad_block", ax(), 0x014f);
+no_edid:
 
 	int10(0x4f02, 0x0003, 0, 0);
 	int10(0x0f00, 0, 0, 0);
