@@ -43,29 +43,29 @@ void vga_palette(struct vregs *r)
 			far_set8(r->es, r->dx + i, ac_read(i < 16 ? i : 0x11));
 		break;
 	case 0x10:
-		outb(VGA_DAC_WR, r->bl);
-		outb(VGA_DAC_DATA, r->dh);
-		outb(VGA_DAC_DATA, r->ch);
-		outb(VGA_DAC_DATA, r->cl);
+		outb(r->bl, VGA_DAC_WR);
+		outb(r->dh, VGA_DAC_DATA);
+		outb(r->ch, VGA_DAC_DATA);
+		outb(r->cl, VGA_DAC_DATA);
 		break;
 	case 0x12:
-		outb(VGA_DAC_WR, r->bl);
+		outb(r->bl, VGA_DAC_WR);
 		for (u16 i = 0; i < r->cx * 3; i++)
-			outb(VGA_DAC_DATA, far8(r->es, r->dx + i));
+			outb(far8(r->es, r->dx + i), VGA_DAC_DATA);
 		break;
 	case 0x15:
-		outb(VGA_DAC_RD, r->bl);
+		outb(r->bl, VGA_DAC_RD);
 		r->dh = inb(VGA_DAC_DATA);
 		r->ch = inb(VGA_DAC_DATA);
 		r->cl = inb(VGA_DAC_DATA);
 		break;
 	case 0x17:
-		outb(VGA_DAC_RD, r->bl);
+		outb(r->bl, VGA_DAC_RD);
 		for (u16 i = 0; i < r->cx * 3; i++)
 			far_set8(r->es, r->dx + i, inb(VGA_DAC_DATA));
 		break;
 	case 0x18:
-		outb(VGA_PEL_MASK, r->bl);
+		outb(r->bl, VGA_PEL_MASK);
 		break;
 	case 0x19:
 		r->bl = inb(VGA_PEL_MASK);
@@ -113,8 +113,8 @@ static void char_gen(struct vregs *r)
 		font = font8x16, h = 16;
 		break;
 	case 0x03: // block specifier
-		outb(VGA_SEQ, 3);
-		outb(VGA_SEQ + 1, r->bl);
+		outb(3, VGA_SEQ);
+		outb(r->bl, VGA_SEQ + 1);
 		return;
 	}
 	if (font) {
@@ -175,9 +175,9 @@ static void alt_select(struct vregs *r)
 		r->al = 0x12;
 		break;
 	case 0x36: // screen off (AL = 1) or on: sequencer clocking bit 5
-		outb(VGA_SEQ, 1);
-		outb(VGA_SEQ + 1,
-		     (u8)((inb(VGA_SEQ + 1) & ~0x20) | (r->al & 1 ? 0x20 : 0)));
+		outb(1, VGA_SEQ);
+		outb((u8)((inb(VGA_SEQ + 1) & ~0x20) | (r->al & 1 ? 0x20 : 0)),
+		     VGA_SEQ + 1);
 		r->al = 0x12;
 		break;
 	}

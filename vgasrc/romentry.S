@@ -42,8 +42,11 @@ pcir_runtime_length:
 	.word 0			// set by scripts/vgarom.py
 	.word 0, 0		// no configuration utility, no DMTF CLP
 
-	.text
-init_entry:
+// Save the caller's registers as a struct vregs, call the C handler with
+// DS = ES = SS and its address in EAX, restore, and return with ret.
+.macro ENTRY name, handler, ret
+	.globl \name
+\name:
 	pushal
 	pushw %ds
 	pushw %es
@@ -53,28 +56,17 @@ init_entry:
 	movzwl %sp, %esp
 	movl %esp, %eax
 	cld
-	calll vga_init
+	calll \handler
 	popw %es
 	popw %ds
 	popal
-	lretw
+	\ret
+.endm
 
-	.globl int10_entry
-int10_entry:
-	pushal
-	pushw %ds
-	pushw %es
-	movw %ss, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	movzwl %sp, %esp
-	movl %esp, %eax
-	cld
-	calll int10_handler
-	popw %es
-	popw %ds
-	popal
-	iretw
+	.text
+	ENTRY init_entry, vga_init, lretw
+	ENTRY int10_entry, int10_handler, iretw
+
 	.section .note.GNU-stack, "", @progbits
 
 // u32 flat_read32(u32 addr): read 4 bytes anywhere in the 4 GiB space

@@ -68,13 +68,13 @@ ROMVAR static const char oem_rev[] = "1";
 
 static u16 dispi_read(u8 idx)
 {
-	outw(DISPI_INDEX, idx);
+	outw(idx, DISPI_INDEX);
 	return inw(DISPI_DATA);
 }
 static void dispi_write(u8 idx, u16 v)
 {
-	outw(DISPI_INDEX, idx);
-	outw(DISPI_DATA, v);
+	outw(idx, DISPI_INDEX);
+	outw(v, DISPI_DATA);
 }
 
 bool vbe_present(void)
@@ -99,7 +99,7 @@ static u32 mode_bytes(const struct vbe_mode *m)
 
 static u32 pci_read32(u16 bdf, u8 reg)
 {
-	outl(0xCF8, 0x80000000u | (u32)bdf << 8 | reg);
+	outl(0x80000000u | (u32)bdf << 8 | reg, 0xCF8);
 	return inl(0xCFC);
 }
 
@@ -292,7 +292,7 @@ static void save_state(struct vregs *r)
 		for (u8 i = DISPI_XRES; i <= DISPI_Y_OFFSET; i++)
 			far_set16(s, d + 2 * i, dispi_read(i));
 		far_set16(s, d, bda16(BDA_VBE_MODE));
-		outb(VGA_DAC_RD, 0);
+		outb(0, VGA_DAC_RD);
 		for (u16 i = 0; i < 768; i++)
 			far_set8(s, d + 22 + i, inb(VGA_DAC_DATA));
 		break;
@@ -304,9 +304,9 @@ static void save_state(struct vregs *r)
 		dispi_write(DISPI_ENABLE,
 			    far16(s, d + 2 * DISPI_ENABLE) | DISPI_NOCLEAR);
 		bda_set16(BDA_VBE_MODE, far16(s, d));
-		outb(VGA_DAC_WR, 0);
+		outb(0, VGA_DAC_WR);
 		for (u16 i = 0; i < 768; i++)
-			outb(VGA_DAC_DATA, far8(s, d + 22 + i));
+			outb(far8(s, d + 22 + i), VGA_DAC_DATA);
 		break;
 	default:
 		r->ax = VBE_FAILED;
@@ -322,15 +322,15 @@ static void palette_data(struct vregs *r)
 	switch (r->bl) {
 	case 0x00:
 	case 0x80:
-		outb(VGA_DAC_WR, (u8)r->dx);
+		outb((u8)r->dx, VGA_DAC_WR);
 		for (u16 i = 0; i < r->cx; i++) {
-			outb(VGA_DAC_DATA, far8(s, d + 4 * i + 2));
-			outb(VGA_DAC_DATA, far8(s, d + 4 * i + 1));
-			outb(VGA_DAC_DATA, far8(s, d + 4 * i));
+			outb(far8(s, d + 4 * i + 2), VGA_DAC_DATA);
+			outb(far8(s, d + 4 * i + 1), VGA_DAC_DATA);
+			outb(far8(s, d + 4 * i), VGA_DAC_DATA);
 		}
 		break;
 	case 0x01:
-		outb(VGA_DAC_RD, (u8)r->dx);
+		outb((u8)r->dx, VGA_DAC_RD);
 		for (u16 i = 0; i < r->cx; i++) {
 			far_set8(s, d + 4 * i + 2, inb(VGA_DAC_DATA));
 			far_set8(s, d + 4 * i + 1, inb(VGA_DAC_DATA));

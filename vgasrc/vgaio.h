@@ -4,6 +4,7 @@
 #ifndef MBIOS_VGA_VGAIO_H
 #define MBIOS_VGA_VGAIO_H
 
+#include "hw/io.h"
 #include "std/types.h"
 
 // Data that lives in the ROM image. Written only during init, while the
@@ -109,37 +110,6 @@ static inline void far_copy(u16 dseg, u16 doff, u16 sseg, u16 soff, u16 n,
 		     : "+D"(d), "+S"(s), "+c"(c)
 		     : "r"(dseg), "r"(sseg)
 		     : "memory");
-}
-
-static inline void outb(u16 port, u8 v)
-{
-	asm volatile("outb %b0, %w1" : : "a"(v), "Nd"(port));
-}
-static inline void outw(u16 port, u16 v)
-{
-	asm volatile("outw %w0, %w1" : : "a"(v), "Nd"(port));
-}
-static inline void outl(u16 port, u32 v)
-{
-	asm volatile("outl %0, %w1" : : "a"(v), "Nd"(port));
-}
-static inline u8 inb(u16 port)
-{
-	u8 v;
-	asm volatile("inb %w1, %b0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline u16 inw(u16 port)
-{
-	u16 v;
-	asm volatile("inw %w1, %w0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline u32 inl(u16 port)
-{
-	u32 v;
-	asm volatile("inl %w1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 // The BIOS data area (segment 0x40), std/bda.h offsets.

@@ -92,13 +92,13 @@ u16 crtc_port(void)
 }
 u8 crtc_read(u8 idx)
 {
-	outb(crtc_port(), idx);
+	outb(idx, crtc_port());
 	return inb(crtc_port() + 1);
 }
 void crtc_write(u8 idx, u8 v)
 {
-	outb(crtc_port(), idx);
-	outb(crtc_port() + 1, v);
+	outb(idx, crtc_port());
+	outb(v, crtc_port() + 1);
 }
 
 // The attribute controller's index/data flip-flop resets on a read of
@@ -111,29 +111,29 @@ static void ac_reset(void)
 void ac_write(u8 idx, u8 v)
 {
 	ac_reset();
-	outb(VGA_AC, idx);
-	outb(VGA_AC, v);
-	outb(VGA_AC, 0x20);
+	outb(idx, VGA_AC);
+	outb(v, VGA_AC);
+	outb(0x20, VGA_AC);
 }
 u8 ac_read(u8 idx)
 {
 	ac_reset();
-	outb(VGA_AC, idx);
+	outb(idx, VGA_AC);
 	u8 v = inb(VGA_AC_READ);
 	ac_reset();
-	outb(VGA_AC, 0x20);
+	outb(0x20, VGA_AC);
 	return v;
 }
 
 static void seq_write(u8 idx, u8 v)
 {
-	outb(VGA_SEQ, idx);
-	outb(VGA_SEQ + 1, v);
+	outb(idx, VGA_SEQ);
+	outb(v, VGA_SEQ + 1);
 }
 static void gc_write(u8 idx, u8 v)
 {
-	outb(VGA_GC, idx);
-	outb(VGA_GC + 1, v);
+	outb(idx, VGA_GC);
+	outb(v, VGA_GC + 1);
 }
 
 // Default DAC contents. 16-colour and text modes: the 64 EGA colours
@@ -142,9 +142,9 @@ static void gc_write(u8 idx, u8 v)
 // greys, then a 6x6x6 colour cube.
 static void dac_rgb(u8 r, u8 g, u8 b)
 {
-	outb(VGA_DAC_DATA, r);
-	outb(VGA_DAC_DATA, g);
-	outb(VGA_DAC_DATA, b);
+	outb(r, VGA_DAC_DATA);
+	outb(g, VGA_DAC_DATA);
+	outb(b, VGA_DAC_DATA);
 }
 static u8 ega_level(u16 c, u8 bit)
 {
@@ -152,8 +152,8 @@ static u8 ega_level(u16 c, u8 bit)
 }
 void vga_load_palette(u8 regs)
 {
-	outb(VGA_PEL_MASK, 0xFF);
-	outb(VGA_DAC_WR, 0);
+	outb(0xFF, VGA_PEL_MASK);
+	outb(0, VGA_DAC_WR);
 	for (u16 i = 0; i < 256; i++) {
 		if (regs == R_MONO) {
 			u8 v = (i & 8 ? 0x2A : 0) + (i & 0x10 ? 0x15 : 0);
@@ -209,7 +209,7 @@ static void program_regs(u8 ri)
 {
 	const struct vga_regs *t = &regs_table[ri];
 	seq_write(0, 0x01); // synchronous reset while the clocks change
-	outb(VGA_MISC_W, rom8(&t->misc));
+	outb(rom8(&t->misc), VGA_MISC_W);
 	for (u8 i = 0; i < 4; i++)
 		seq_write(i + 1, rom8(&t->seq[i]));
 	seq_write(0, 0x03);
@@ -222,12 +222,12 @@ static void program_regs(u8 ri)
 		gc_write(i, rom8(&t->gc[i]));
 	ac_reset();
 	for (u8 i = 0; i < 20; i++) {
-		outb(VGA_AC, i);
-		outb(VGA_AC, rom8(&t->ac[i]));
+		outb(i, VGA_AC);
+		outb(rom8(&t->ac[i]), VGA_AC);
 	}
-	outb(VGA_AC, 0x14); // colour select
-	outb(VGA_AC, 0x00);
-	outb(VGA_AC, 0x20);
+	outb(0x14, VGA_AC); // colour select
+	outb(0x00, VGA_AC);
+	outb(0x20, VGA_AC);
 }
 
 bool vga_set_mode(u8 mode, bool noclear)

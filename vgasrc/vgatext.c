@@ -64,8 +64,8 @@ void vga_set_page(u8 page)
 
 static void gc_write(u8 idx, u8 v)
 {
-	outb(VGA_GC, idx);
-	outb(VGA_GC + 1, v);
+	outb(idx, VGA_GC);
+	outb(v, VGA_GC + 1);
 }
 
 // Mode 12h: one glyph row of bits in colour fg over bg, by set/reset and

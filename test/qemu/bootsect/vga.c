@@ -45,6 +45,17 @@ static void int10(u32 ax, u32 bx, u32 cx, u32 dx)
 	r.edx = dx;
 	bs_intcall(0x10, &r);
 }
+/* A call with a buffer: ES = 0, DI (or BX for 4F04h) = its address. */
+static void int10_buf(u32 ax, u32 bx, u32 cx, u32 dx, void *p)
+{
+	bs_clear(&r);
+	r.eax = ax;
+	r.ebx = (ax == 0x4f04) ? (u32)p : bx;
+	r.ecx = cx;
+	r.edx = dx;
+	r.edi = (u32)p;
+	bs_intcall(0x10, &r);
+}
 static u16 ax(void) { return (u16)r.eax; }
 static u16 bx(void) { return (u16)r.ebx; }
 static u16 cx(void) { return (u16)r.ecx; }
@@ -136,10 +147,7 @@ static void text_mode(void)
 	int10(0x1200, 0x0010, 0, 0);
 	check("int10_12_ega_info", bx() == 0x0003, "BH=0 colour, BL=3 256 KiB");
 
-	bs_clear(&r);
-	r.eax = 0x1b00;
-	r.edi = (u32)buf;
-	bs_intcall(0x10, &r);
+	int10_buf(0x1b00, 0, 0, 0, buf);
 	check("int10_1b_state", (ax() & 0xff) == 0x1b && buf[4] == 3 && rd16(buf + 5) == 80 &&
 	      buf[0x22] == 25 && far8(rd16(buf + 2), rd16(buf)) & 0x08, "mode 3, 80x25, table");
 
@@ -212,10 +220,7 @@ static void vbe(void)
 {
 	memset_(buf, 0, sizeof(buf));
 	buf[0] = 'V', buf[1] = 'B', buf[2] = 'E', buf[3] = '2';
-	bs_clear(&r);
-	r.eax = 0x4f00;
-	r.edi = (u32)buf;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f00, 0, 0, 0, buf);
 	u16 vram = rd16(buf + 0x12);
 	check("vbe_4f00", ax() == 0x004f && memeq(buf, "VESA", 4) && rd16(buf + 4) == 0x0300 &&
 	      vram == dispi(10), "VESA 3.0, memory = dispi VRAM");
@@ -232,11 +237,7 @@ static void vbe(void)
 		has117 |= m == 0x117;
 		has141 |= m == 0x141;
 		u8 mi[256];
-		bs_clear(&r);
-		r.eax = 0x4f01;
-		r.ecx = m;
-		r.edi = (u32)mi;
-		bs_intcall(0x10, &r);
+		int10_buf(0x4f01, 0, m, 0, mi);
 		fit &= ax() == 0x004f &&
 		       (u32)rd16(mi + 0x10) * rd16(mi + 0x14) <= (u32)vram << 16;
 	}
@@ -248,11 +249,7 @@ static void vbe(void)
 	line_end();
 
 	u8 *mi = buf;
-	bs_clear(&r);
-	r.eax = 0x4f01;
-	r.ecx = 0x117;
-	r.edi = (u32)mi;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f01, 0, 0x117, 0, mi);
 	u32 lfb = rd32(mi + 0x28);
 	check("vbe_4f01_117", ax() == 0x004f && rd16(mi + 0x12) == 1024 && rd16(mi + 0x14) == 768 &&
 	      mi[0x19] == 16 && (rd16(mi) & 0x81) == 0x81 && rd16(mi + 0x10) == 2048 &&
@@ -279,41 +276,19 @@ static void vbe(void)
 	check_hex("vbe_4f08_get", bx() >> 8, 8);
 	static u8 pal[8] = {0x10, 0x20, 0x30, 0, 0x40, 0x50, 0x60, 0};
 	static u8 back[8];
-	bs_clear(&r);
-	r.eax = 0x4f09;
-	r.ebx = 0;
-	r.ecx = 2;
-	r.edx = 7;
-	r.edi = (u32)pal;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f09, 0, 2, 7, pal);
 	u16 set = ax();
-	bs_clear(&r);
-	r.eax = 0x4f09;
-	r.ebx = 1;
-	r.ecx = 2;
-	r.edx = 7;
-	r.edi = (u32)back;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f09, 1, 2, 7, back);
 	check("vbe_4f09_palette", set == 0x004f && ax() == 0x004f && memeq(pal, back, 8),
 	      "two entries written and read back");
 
 	int10(0x4f04, 0, 0x000f, 0x0000);
 	u16 blocks = bx();
-	bs_clear(&r);
-	r.eax = 0x4f04;
-	r.ecx = 0x000f;
-	r.edx = 0x0001;
-	r.ebx = (u32)state;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f04, 0, 0x000f, 0x0001, state);
 	u16 saved = ax();
 	int10(0x4f02, 0x4112, 0, 0); /* 640x480x24 */
 	u16 other = dispi(1);
-	bs_clear(&r);
-	r.eax = 0x4f04;
-	r.ecx = 0x000f;
-	r.edx = 0x0002;
-	r.ebx = (u32)state;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f04, 0, 0x000f, 0x0002, state);
 	u16 restored = ax();
 	int10(0x4f03, 0, 0, 0);
 	check("vbe_4f04_state", blocks && blocks * 64 <= sizeof(state) && saved == 0x004f &&
@@ -335,11 +310,7 @@ static void vbe(void)
 	}
 	check("vbe_4f15_caps", (bx() & 0x02), "DDC2 supported");
 	memset_(buf, 0, 128);
-	bs_clear(&r);
-	r.eax = 0x4f15;
-	r.ebx = 1;
-	r.edi = (u32)buf;
-	bs_intcall(0x10, &r);
+	int10_buf(0x4f15, 1, 0, 0, buf);
 	static const u8 hdr[8] = {0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0};
 	u8 sum = 0;
 	for (int i = 0; i < 128; i++)
