@@ -227,9 +227,10 @@ static void state_info(struct vregs *r)
 	r->al = 0x1B;
 }
 
+// The caller's interrupt flag is left as it was: the system BIOS calls
+// INT 10h during POST with interrupts off.
 void int10_handler(struct vregs *r)
 {
-	asm volatile("sti");
 	switch (r->ah) {
 	case 0x00:
 		vga_set_mode(r->al & 0x7F, r->al & 0x80);

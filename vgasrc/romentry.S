@@ -66,6 +66,8 @@ pcir_runtime_length:
 	.text
 	ENTRY init_entry, vga_init, lretw
 	ENTRY int10_entry, int10_handler, iretw
+	// The VBE window function (ModeInfoBlock WinFuncPtr): 4F05h by far call.
+	ENTRY vbe_window_entry, vbe_window_handler, lretw
 
 	.section .note.GNU-stack, "", @progbits
 

@@ -6,6 +6,8 @@
 #include "vga.h"
 #include "vgaio.h"
 
+extern char vbe_window_entry[];
+
 #define DISPI_INDEX 0x1CE
 #define DISPI_DATA 0x1CF
 enum {
@@ -215,6 +217,8 @@ static void mode_info(struct vregs *r)
 	far_set16(s, d + 4, 64);
 	far_set16(s, d + 6, 64);
 	far_set16(s, d + 8, 0xA000);
+	far_set16(s, d + 0x0C, ROM_OFF(vbe_window_entry));
+	far_set16(s, d + 0x0E, rom_seg());
 	far_set16(s, d + 0x10, bpl);
 	far_set16(s, d + 0x12, rom16(&m->width));
 	far_set16(s, d + 0x14, h);
@@ -365,6 +369,21 @@ static void ddc(struct vregs *r)
 	}
 }
 
+// 4F05h, also reached by far call through WinFuncPtr: window A only, in
+// 64 KiB units.
+void vbe_window_handler(struct vregs *r)
+{
+	if (r->bl != 0) {
+		r->ax = VBE_FAILED;
+		return;
+	}
+	if (r->bh == 0)
+		dispi_write(DISPI_BANK, r->dx);
+	else
+		r->dx = dispi_read(DISPI_BANK);
+	r->ax = VBE_OK;
+}
+
 void vbe_handler(struct vregs *r)
 {
 	if (!vbe_present()) {
@@ -389,16 +408,8 @@ void vbe_handler(struct vregs *r)
 	case 0x04:
 		save_state(r);
 		break;
-	case 0x05: // window A only; 64 KiB granularity
-		if (r->bl != 0) {
-			r->ax = VBE_FAILED;
-		} else if (r->bh == 0) {
-			dispi_write(DISPI_BANK, r->dx);
-			r->ax = VBE_OK;
-		} else {
-			r->dx = dispi_read(DISPI_BANK);
-			r->ax = VBE_OK;
-		}
+	case 0x05:
+		vbe_window_handler(r);
 		break;
 	case 0x06: { // scan line length in pixels (BL 0) or bytes (BL 2)
 		if (!in_vbe_mode()) {

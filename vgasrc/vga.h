@@ -82,6 +82,7 @@ bool vbe_present(void);
 void vbe_init(u16 bdf);
 void vbe_disable(void);
 void vbe_handler(struct vregs *r);
+void vbe_window_handler(struct vregs *r);
 
 // romentry.S
 u32 flat_read32(u32 addr);

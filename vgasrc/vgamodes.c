@@ -81,8 +81,12 @@ const struct vga_mode *vga_find_mode(u8 mode)
 	return NULL;
 }
 
+// NULL in a VBE mode: the text functions then draw nothing rather than
+// writing mode 13h pixels into the framebuffer's first bank.
 const struct vga_mode *vga_cur_mode(void)
 {
+	if (bda16(BDA_VBE_MODE))
+		return NULL;
 	return vga_find_mode(bda8(BDA_VIDEO_MODE) & 0x7F);
 }
 

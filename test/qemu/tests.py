@@ -885,7 +885,7 @@ VGA_CHECKS = [
     "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
     "mode12_pixel_neighbour", "mode01_set", "mode07_set",
     "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
-    "vbe_4f03", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
+    "vbe_4f03", "vbe_winfunc", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
     "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_back_to_text",
     "vbe_4f03_vga_mode",
 ]

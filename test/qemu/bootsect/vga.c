@@ -266,6 +266,16 @@ static void vbe(void)
 	      dispi(3) == 16 && (dispi(4) & 0x41) == 0x41, "dispi 1024x768x16, LFB on");
 	int10(0x4f03, 0, 0, 0);
 	check_hex("vbe_4f03", bx(), 0x4117);
+	/* The window function by far call (WinFuncPtr), then 4F05h itself. */
+	u32 winfunc = rd32(mi + 0x0c);
+	u16 wax = 0;
+	if (winfunc)
+		__asm__ volatile("lcallw *%1" : "=a"(wax) : "m"(winfunc), "b"(0), "d"(3) : "memory", "cc");
+	u16 bank = dispi(5);
+	int10(0x4f05, 0x0100, 0, 0);
+	check("vbe_winfunc", winfunc && wax == 0x004f && bank == 3 && ax() == 0x004f && dx() == 3,
+	      "far call sets bank 3, 4F05h BH=1 reads it");
+	int10(0x4f05, 0x0000, 0, 0);
 	int10(0x4f06, 0x0001, 0, 0);
 	check("vbe_4f06", ax() == 0x004f && bx() == 2048 && cx() == 1024, "scan line 2048 bytes");
 
