@@ -1658,20 +1658,40 @@ def _owner_auth_set(sctx, rep):
                   rc_text(_rsp_rc(rs.get("owner_empty_after_set")), 2)))
 
 
-def _menu_clear20(ctx, machine, iface):
+def _menu_clear20(ctx, machine, iface, vga=False):
     """Boot menu, TPM 2.0, Clear: an owner auth set by the OS is empty
-    after it; the platform stays locked for the OS; PCR 1 records it."""
+    after it; the platform stays locked for the OS; PCR 1 records it.
+    vga: on QEMU's standard VGA with our VGA BIOS, whose screen shows the
+    result too."""
     tpm = Swtpm(ctx.workdir, version=2)
     tpm.setup()
+    extra = ["-device", "VGA,romfile=" + mbtest.OUR_VGA_ROM] if vga else []
     a = ctx.sub("set-owner-auth")
-    _, rep = _config_boot(a, tpm, machine, iface, append="mbt.ownerauth=set")
+    _, rep = _config_boot(a, tpm, machine, iface, append="mbt.ownerauth=set", extra=extra)
     _owner_auth_set(a, rep)
     b = ctx.sub("menu-clear")
+    screen = []
+
+    qmp = os.path.join(b.workdir, "qmp.sock")
+
+    def shot(_):
+        time.sleep(0.5)
+        ppm = os.path.join(b.workdir, "done.ppm")
+        mbtest.qmp_command(qmp, "screendump", filename=ppm)
+        with open(ppm, "rb") as f:
+            screen.extend(mbtest.screen_text(f.read()))
+        return ESC
+
     script = [("Press ESC", ESC), (r"t\. TPM configuration", b"t"),
               ("owner auth set: yes", None), (r"1\. Clear", b"1"),
-              ("press Y to confirm", b"y"), ("Clear: done", ESC),
+              ("press Y to confirm", b"y"), ("Clear: done", shot if vga else ESC),
               ("Select boot device", b"1")]
-    r, rep = _config_boot(b, tpm, machine, iface, script, append="mbt.tpmcheck=1")
+    if vga:
+        extra = extra + ["-qmp", "unix:%s,server=on,wait=off" % qmp]
+    r, rep = _config_boot(b, tpm, machine, iface, script, append="mbt.tpmcheck=1", extra=extra)
+    if vga:
+        b.check(any(l.startswith("TPM: Clear: done") for l in screen),
+                "the screen shows 'TPM: Clear: done' (%s)" % [l for l in screen if l][-3:])
     check_handoff_lock(b, rep, 2)  # owner HierarchyChangeAuth with the empty auth works
     m = check_measured_boot(b, r, tpm, rep)
     if m:
@@ -1723,6 +1743,8 @@ def _menu12(ctx, machine):
 
 test("tpmmenu-clear-q35-tis-tpm2", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _menu_clear20(ctx, "q35", "tis"))
+test("tpmmenu-clear-vga-q35-tis-tpm2", ["tpm", "tpmconfig", "vga"], cost=2)(
+    lambda ctx: _menu_clear20(ctx, "q35", "tis", vga=True))
 test("tpmmenu-banks-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _menu_banks20(ctx, "q35", "crb"))
 test("tpmmenu-pc-tis-tpm12", ["tpm", "tpmconfig"], cost=6)(lambda ctx: _menu12(ctx, "pc"))
