@@ -24,6 +24,7 @@ rom_blocks:
 	.ascii "IBM"		// where DOS-era programs look for a VGA BIOS
 
 	.balign 4
+	.globl pcir
 pcir:				// PCI data structure, revision 3
 	.ascii "PCIR"
 	.word PCI_VENDOR, PCI_DEVICE

@@ -120,8 +120,28 @@ static void edid_init(u16 bdf)
 	rom_set16(&edid_blocks, 1 + (rom8(&edid[126]) ? 1 : 0));
 }
 
+extern struct {
+	u32 signature;
+	u16 vendor, device;
+} pcir;
+
+// The device this ROM is for: the bus/device/function the system BIOS
+// passed if it is ours, else the first match on bus 0 (a ROM loaded from
+// fw_cfg "vgaroms/" gets no usable AX).
+static u16 find_device(u16 bdf)
+{
+	u32 id = (u32)rom16(&pcir.device) << 16 | rom16(&pcir.vendor);
+	if (pci_read32(bdf, 0) == id)
+		return bdf;
+	for (u16 dev = 0; dev < 32; dev++)
+		if (pci_read32(dev << 3, 0) == id)
+			return dev << 3;
+	return bdf;
+}
+
 void vbe_init(u16 bdf)
 {
+	bdf = find_device(bdf);
 	dispi_write(DISPI_ID, 0xB0C5);
 	if (dispi_read(DISPI_ID) < 0xB0C2)
 		return; // no VBE 2.0+ capable dispi interface

@@ -9,10 +9,7 @@ extern char int10_entry[];
 
 void vga_init(struct vregs *r)
 {
-	u16 bdf = r->ax;
-	if (bdf == 0xFFFF)
-		bdf = 2 << 3; // QEMU's usual slot for the display
-	vbe_init(bdf);
+	vbe_init(r->ax);
 	far_set16(0, 0x10 * 4, ROM_OFF(int10_entry));
 	far_set16(0, 0x10 * 4 + 2, rom_seg());
 	bda_set8(BDA_VBE_FLAGS, 0);

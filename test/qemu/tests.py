@@ -881,7 +881,7 @@ VGA_CHECKS = [
     "int10_09_cursor_stays", "int10_08_read", "int10_0a_keeps_attr", "int10_0e_teletype",
     "int10_0e_crlf", "int10_0e_scrolls", "int10_13_string", "int10_06_scroll_up",
     "int10_07_scroll_down", "int10_1a_dcc", "int10_12_ega_info", "int10_1b_state",
-    "int10_1130_font16", "font_in_plane2", "int10_10_dac", "int10_10_palette_reg",
+    "int10_1130_font16", "int10_1130_font8", "int10_11_fonts", "font_in_plane2", "int10_10_dac", "int10_10_palette_reg",
     "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
     "mode12_pixel_neighbour", "mode01_set", "mode07_set",
     "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
@@ -912,6 +912,13 @@ def _vga_int10(ctx, machine, device="VGA"):
     # EISA id "RHT" (Red Hat): the EDID is QEMU's, not one of ours.
     ctx.check(r.bs.info.get("edid_mfg") == ["4914"], "the EDID's manufacturer is QEMU's "
               "RHT (%s)" % r.bs.info.get("edid_mfg"))
+    # Without a ROM BAR QEMU hands the ROM over as fw_cfg "vgaroms/":
+    # the ROM finds its device itself.
+    sub = ctx.sub("vgaroms")
+    r = mbtest.run_bootprog(sub.workdir, [Disk(path, "ide")], bios=ctx.bios,
+                            machine=machine, extra=["-device", "VGA,rombar=0,romfile="
+                                                    + mbtest.OUR_VGA_ROM])
+    _check_bootprog(sub, r, VGA_CHECKS + VGA_EDID_CHECKS)
     # With 4 MiB of VRAM the mode list drops what no longer fits.
     sub = ctx.sub("vgamem4")
     r = mbtest.run_bootprog(sub.workdir, [Disk(path, "ide")], bios=ctx.bios,

@@ -174,6 +174,16 @@ static void text_mode(void)
 	outw(0x3ce, 0x0e06);
 	check("font_in_plane2", same, "'A' in character map 0");
 
+	int10(0x1130, 0x0300, 0, 0);
+	check("int10_1130_font8", cx() == 16 && r.es == fseg && (u16)r.ebp != foff,
+	      "8x8 font pointer, same segment");
+	/* 8x8 glyphs with the 1xh variant: 50 rows; 8x16 again: 25. */
+	int10(0x1112, 0x0000, 0, 0);
+	u8 rows50 = bda8(0x84), ch8 = bda8(0x85), crtc9 = crtc(0x09) & 0x1f;
+	int10(0x1114, 0x0000, 0, 0);
+	check("int10_11_fonts", rows50 == 49 && ch8 == 8 && crtc9 == 7 && bda8(0x84) == 24 &&
+	      bda8(0x85) == 16 && (crtc(0x09) & 0x1f) == 15, "1112h 80x50, 1114h 80x25");
+
 	int10(0x1010, 0x0005, 0x0203, 0x0100);
 	int10(0x1015, 0x0005, 0, 0);
 	check("int10_10_dac", (dx() >> 8) == 1 && cx() == 0x0203, "DAC 5 = 1,2,3");
