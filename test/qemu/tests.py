@@ -996,6 +996,8 @@ def _ppm_info(path):
 
 GRUB_VBE_CFG = """serial --unit=0 --speed=115200
 terminal_input serial
+terminal_output serial console
+echo MBT-GRUB: on the BIOS console too
 terminal_output serial
 echo MBT-GRUB: vbeinfo
 sleep 2
@@ -1052,6 +1054,13 @@ def _grub_vbe(ctx, machine):
         info[name] = _ppm_info(p) if os.path.exists(p) else (0, 0, 0)
     ctx.check(info["text"][:2] == (720, 400), "before gfxterm: 720x400 text mode (%s)"
               % (info["text"],))
+    # GRUB's "console" terminal writes through INT 10h (teletype, cursor,
+    # write character): its line must be on the text screen.
+    p = os.path.join(ctx.workdir, "text.ppm")
+    lines = mbtest.screen_text(open(p, "rb").read()) if os.path.exists(p) else []
+    ctx.check(any("MBT-GRUB: on the BIOS console too" in l for l in lines),
+              "GRUB's console terminal printed on our text screen (%s)"
+              % [l for l in lines if l.strip()][-3:])
     w, h, lit = info["menu"]
     ctx.check((w, h) == (1024, 768), "gfxterm: the screen is 1024x768 (%dx%d)" % (w, h))
     ctx.check(lit > 2000, "gfxterm drew GRUB's menu (%d lit pixels)" % lit)
