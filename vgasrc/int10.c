@@ -311,6 +311,9 @@ void int10_handler(struct vregs *r)
 	case 0x1B:
 		state_info(r);
 		break;
+	case 0x1C:
+		vga_state(r);
+		break;
 	case 0x4F:
 		vbe_handler(r);
 		break;

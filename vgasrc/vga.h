@@ -70,6 +70,9 @@ void vga_scroll(int lines, u8 attr, u8 top, u8 left, u8 bottom, u8 right);
 void vga_put_pixel(u16 x, u16 y, u8 color);
 u8 vga_get_pixel(u16 x, u16 y);
 
+// vgastate.c
+void vga_state(struct vregs *r);
+
 // font.c (generated fonts, code page 437)
 extern const u8 font8x16[4096], font8x14[3584], font8x8[2048];
 

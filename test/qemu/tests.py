@@ -882,7 +882,7 @@ VGA_CHECKS = [
     "int10_0e_crlf", "int10_0e_scrolls", "int10_13_string", "int10_06_scroll_up",
     "int10_07_scroll_down", "int10_1a_dcc", "int10_12_ega_info", "int10_1b_state",
     "int10_1130_font16", "int10_1130_font8", "int10_11_fonts", "font_in_plane2", "int10_10_dac", "int10_10_palette_reg",
-    "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
+    "int10_1c_state", "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
     "mode12_pixel_neighbour", "mode01_set", "mode07_set",
     "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
     "vbe_4f03", "vbe_winfunc", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",

@@ -192,6 +192,35 @@ static void text_mode(void)
 	check_hex("int10_10_palette_reg", bx() >> 8, 0x21);
 }
 
+/* 1Ch: save in mode 3, switch to 13h, restore: registers, BDA, DAC back. */
+static void video_state(void)
+{
+	int10(0x0003, 0, 0, 0);
+	int10(0x0200, 0, 0, 0x0c22);
+	int10(0x1010, 0x0009, 0x1122, 0x3300);
+	int10(0x1c00, 0, 0x0007, 0);
+	u16 blocks = bx();
+	int ok_size = (ax() & 0xff) == 0x1c && blocks && blocks * 64 <= sizeof(state);
+	bs_clear(&r);
+	r.eax = 0x1c01;
+	r.ecx = 7;
+	r.ebx = (u32)state;
+	bs_intcall(0x10, &r);
+	int saved = (ax() & 0xff) == 0x1c;
+	int10(0x0013, 0, 0, 0);
+	bs_clear(&r);
+	r.eax = 0x1c02;
+	r.ecx = 7;
+	r.ebx = (u32)state;
+	bs_intcall(0x10, &r);
+	int restored = (ax() & 0xff) == 0x1c;
+	int10(0x1015, 0x0009, 0, 0);
+	check("int10_1c_state", ok_size && saved && restored && bda8(0x49) == 3 &&
+	      bda16(0x50) == 0x0c22 && crtc(0x09) == 0x4f && (crtc(0x0e) << 8 | crtc(0x0f)) == 12 * 80 + 0x22 &&
+	      (dx() >> 8) == 0x33 && cx() == 0x1122, "mode 3 registers, BDA and DAC back after 13h");
+	int10(0x0003, 0, 0, 0);
+}
+
 static void other_modes(void)
 {
 	int10(0x0013, 0, 0, 0);
@@ -356,6 +385,7 @@ void bs_main(u32 drive)
 	(void)drive;
 	puts_("BS START vga\n");
 	text_mode();
+	video_state();
 	other_modes();
 	vbe();
 	/* Leave a screen the harness reads back through the framebuffer. */
