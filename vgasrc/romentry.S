@@ -70,16 +70,16 @@ pcir_runtime_length:
 	// The VBE window function (ModeInfoBlock WinFuncPtr): 4F05h by far call.
 	ENTRY vbe_window_entry, vbe_window_handler, lretw
 
-	.section .note.GNU-stack, "", @progbits
 
-// u32 flat_read32(u32 addr): read 4 bytes anywhere in the 4 GiB space
-// from real mode. A brief switch to protected mode loads FS with a flat
-// 4 GiB segment; back in real mode that limit stays in FS's descriptor
-// cache for the one read (IA-32 SDM vol. 3, 9.9.2), then FS is reloaded.
-// The caller's GDTR and interrupt flag are kept.
-	.text
-	.globl flat_read32
-flat_read32:
+// u32 flat_read32(u32 addr) and void flat_write16(u32 addr, u16 v):
+// access anywhere in the 4 GiB space from real mode (QEMU's EDID in BAR 2,
+// bochs-display's dispi registers). A brief switch to protected mode
+// loads FS with a flat 4 GiB segment; back in real mode that limit stays
+// in FS's descriptor cache for the one access (IA-32 SDM vol. 3, 9.9.2),
+// then FS is reloaded. The caller's GDTR and interrupt flag are kept.
+.macro FLAT name, access
+	.globl \name
+\name:
 	pushfl
 	cli
 	pushl %ebx
@@ -102,7 +102,7 @@ flat_read32:
 	movw %cx, %fs
 	andb $0xFE, %al
 	movl %eax, %cr0
-	movl %fs:(%ebx), %eax
+	\access
 	lgdtl 6(%esp)
 	addl $12, %esp
 	popw %fs
@@ -110,9 +110,16 @@ flat_read32:
 	popl %ebx
 	popfl
 	retl
+.endm
+
+	.text
+	FLAT flat_read32, "movl %fs:(%ebx), %eax"
+	FLAT flat_write16, "movw %dx, %fs:(%ebx)"
 
 	.balign 8
 flat_gdt:
 	.quad 0
 	.quad 0x008F92000000FFFF	// data, base 0, limit 4 GiB, writable
 	.quad 0
+
+	.section .note.GNU-stack, "", @progbits

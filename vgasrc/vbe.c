@@ -68,15 +68,33 @@ ROMVAR static const char oem_vendor[] = "mbios";
 ROMVAR static const char oem_product[] = "QEMU standard VGA (Bochs VBE)";
 ROMVAR static const char oem_rev[] = "1";
 
+// bochs-display has no I/O ports: its dispi registers are 16-bit MMIO
+// at BAR 2 + 0x500, index * 2 (set at init; 0 = use the ports).
+ROMVAR_RW static u32 dispi_mmio;
+#define DISPI_MMIO_OFFSET 0x500
+
 static u16 dispi_read(u8 idx)
 {
+	u32 mmio = rom32(&dispi_mmio);
+	if (mmio)
+		return (u16)flat_read32(mmio + idx * 2u);
 	outw(idx, DISPI_INDEX);
 	return inw(DISPI_DATA);
 }
 static void dispi_write(u8 idx, u16 v)
 {
+	u32 mmio = rom32(&dispi_mmio);
+	if (mmio) {
+		flat_write16(mmio + idx * 2u, v);
+		return;
+	}
 	outw(idx, DISPI_INDEX);
 	outw(v, DISPI_DATA);
+}
+
+bool vga_hw_present(void)
+{
+	return rom32(&dispi_mmio) == 0;
 }
 
 bool vbe_present(void)
@@ -143,15 +161,29 @@ void vbe_init(u16 bdf)
 {
 	bdf = find_device(bdf);
 	dispi_write(DISPI_ID, 0xB0C5);
-	if (dispi_read(DISPI_ID) < 0xB0C2)
+	if ((dispi_read(DISPI_ID) & 0xFFF0) != 0xB0C0) {
+		// No ports: bochs-display, whose registers are in BAR 2.
+		u32 bar2 = pci_read32(bdf, 0x18);
+		if (!(bar2 & 1) && (bar2 & ~0xFu) &&
+		    (pci_read32(bdf, 0x04) & 0x02))
+			rom_set32(&dispi_mmio,
+				  (bar2 & ~0xFu) + DISPI_MMIO_OFFSET);
+	}
+	dispi_write(DISPI_ID, 0xB0C5);
+	u16 id = dispi_read(DISPI_ID);
+	if ((id & 0xFFF0) != 0xB0C0 || id < 0xB0C2) {
+		rom_set32(&dispi_mmio, 0);
 		return; // no VBE 2.0+ capable dispi interface
+	}
 	u16 vram = dispi_read(DISPI_VIDEO_MEMORY_64K);
 	// BAR 0 of the standard VGA and bochs-display is the framebuffer.
 	u32 bar = pci_read32(bdf, 0x10) & ~0xFu;
 	rom_set32(&lfb_base, bar);
 	u16 n = 0;
+	// Without VGA hardware there is no DAC for the 8 bpp modes.
 	for (u16 i = 0; i < ARRAY_SIZE(vbe_modes); i++)
-		if (mode_bytes(&vbe_modes[i]) <= (u32)vram << 16)
+		if (mode_bytes(&vbe_modes[i]) <= (u32)vram << 16 &&
+		    (vga_hw_present() || rom8(&vbe_modes[i].bpp) > 8))
 			rom_set16(&mode_list[n++], rom16(&vbe_modes[i].mode));
 	rom_set16(&mode_list[n], 0xFFFF);
 	rom_set16(&vram_64k, vram);
@@ -285,7 +317,8 @@ static void set_mode(struct vregs *r)
 	}
 	// VGA registers as for mode 13h, so window A (banked access at
 	// 0xA0000) reaches the framebuffer; then the dispi mode.
-	vga_set_mode(0x13, true);
+	if (vga_hw_present())
+		vga_set_mode(0x13, true);
 	dispi_write(DISPI_ENABLE, 0);
 	dispi_write(DISPI_BPP, rom8(&m->bpp));
 	dispi_write(DISPI_XRES, rom16(&m->width));

@@ -82,6 +82,7 @@ void vga_palette(struct vregs *r);
 
 // vbe.c
 bool vbe_present(void);
+bool vga_hw_present(void);
 void vbe_init(u16 bdf);
 void vbe_disable(void);
 void vbe_handler(struct vregs *r);
@@ -89,6 +90,7 @@ void vbe_window_handler(struct vregs *r);
 
 // romentry.S
 u32 flat_read32(u32 addr);
+void flat_write16(u32 addr, u16 v);
 
 // vgainit.c
 void vga_init(struct vregs *r);

@@ -81,11 +81,12 @@ const struct vga_mode *vga_find_mode(u8 mode)
 	return NULL;
 }
 
-// NULL in a VBE mode: the text functions then draw nothing rather than
-// writing mode 13h pixels into the framebuffer's first bank.
+// NULL in a VBE mode or without VGA hardware (bochs-display): the text
+// functions then draw nothing rather than writing mode 13h pixels into
+// the framebuffer's first bank.
 const struct vga_mode *vga_cur_mode(void)
 {
-	if (bda16(BDA_VBE_MODE))
+	if (bda16(BDA_VBE_MODE) || !vga_hw_present())
 		return NULL;
 	return vga_find_mode(bda8(BDA_VIDEO_MODE) & 0x7F);
 }
@@ -237,8 +238,8 @@ static void program_regs(u8 ri)
 bool vga_set_mode(u8 mode, bool noclear)
 {
 	const struct vga_mode *m = vga_find_mode(mode);
-	if (!m)
-		return false;
+	if (!m || !vga_hw_present())
+		return false; // bochs-display: VBE modes only
 	u8 ri = rom8(&m->regs), kind = rom8(&m->kind);
 	u8 ch = rom8(&m->cheight);
 	u16 w = rom16(&m->width), h = rom16(&m->height);

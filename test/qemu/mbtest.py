@@ -992,8 +992,9 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
               serial_path=None, debug_path=None, live=False, extra=(),
               no_reboot=True, vga_rom=None, vga_device="VGA", qmp=None):
     """vga_rom: add a vga_device (QEMU's standard VGA) with this option ROM
-    ("ours" is out/vgabios-stdvga.bin, or out/vgabios-virtio.bin for
-    virtio-vga, built from vgasrc/); qmp: a QMP socket path."""
+    ("ours" is out/vgabios-stdvga.bin, also for bochs-display, or
+    out/vgabios-virtio.bin for virtio-vga, built from vgasrc/); qmp: a QMP
+    socket path."""
     argv = [QEMU, "-accel", "tcg", "-machine", machine, "-m", str(mem),
             "-smp", str(smp), "-nodefaults", "-display", "none"]
     if no_reboot:
@@ -1022,9 +1023,9 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
     if tpm:
         argv += tpm.qemu_args(tpm_iface)
     if vga_rom:
-        if vga_rom == "ours":
-            vga_rom = OUR_VGA_ROM if vga_device == "VGA" else OUR_VGA_ROM.replace(
-                "stdvga", vga_device.split("-")[0])
+        if vga_rom == "ours":  # bochs-display has the standard VGA's ids
+            vga_rom = OUR_VGA_ROM if vga_device != "virtio-vga" else OUR_VGA_ROM.replace(
+                "stdvga", "virtio")
         argv += ["-device", "%s,romfile=%s" % (vga_device, vga_rom)]
     if qmp:
         argv += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
