@@ -69,6 +69,7 @@ void vga_teletype(u8 page, u8 ch, u8 attr, bool use_attr);
 void vga_scroll(int lines, u8 attr, u8 top, u8 left, u8 bottom, u8 right);
 void vga_put_pixel(u16 x, u16 y, u8 color);
 u8 vga_get_pixel(u16 x, u16 y);
+const u8 *vga_font(u8 cheight);
 
 // vgastate.c
 void vga_state(struct vregs *r);

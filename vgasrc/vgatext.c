@@ -62,6 +62,18 @@ void vga_set_page(u8 page)
 	vga_set_cursor_pos(page, bda16(BDA_CURSOR_POS + 2 * page));
 }
 
+// Bytes per scan line of a planar mode (one bit per pixel and plane).
+static u16 planar_stride(const struct vga_mode *m)
+{
+	return rom16(&m->width) / 8;
+}
+
+// The glyphs of a mode's character height.
+const u8 *vga_font(u8 cheight)
+{
+	return cheight == 8 ? font8x8 : cheight == 14 ? font8x14 : font8x16;
+}
+
 static void gc_write(u8 idx, u8 v)
 {
 	outb(idx, VGA_GC);
@@ -94,12 +106,13 @@ static void planar_byte(u16 off, u8 bits, u8 attr)
 static void gfx_char(const struct vga_mode *m, u8 row, u8 col, u8 ch, u8 attr)
 {
 	u8 h = rom8(&m->cheight);
-	const u8 *glyph = (h == 8 ? font8x8 : font8x16) + ch * h;
+	const u8 *glyph = vga_font(h) + ch * h;
 	for (u8 y = 0; y < h; y++) {
 		u8 bits = rom8(glyph + y);
 		u16 line = (u16)(row * h + y);
 		if (rom8(&m->kind) == VK_PLANAR) {
-			planar_byte((u16)(line * 80 + col), bits, attr);
+			planar_byte((u16)(line * planar_stride(m) + col), bits,
+				    attr);
 			continue;
 		}
 		u16 off = (u16)(line * 320 + col * 8);
@@ -203,7 +216,7 @@ static void gfx_line(const struct vga_mode *m, u8 dst, int src, u8 attr,
 {
 	u8 h = rom8(&m->cheight);
 	bool planar = rom8(&m->kind) == VK_PLANAR;
-	u16 stride = planar ? 80 : 320, bpc = planar ? 1 : 8;
+	u16 stride = planar ? planar_stride(m) : 320, bpc = planar ? 1 : 8;
 	u16 n = (right - left + 1) * bpc;
 	for (u8 y = 0; y < h; y++) {
 		u16 d = (u16)((dst * h + y) * stride + left * bpc);
@@ -269,7 +282,7 @@ void vga_put_pixel(u16 x, u16 y, u8 color)
 		gc_write(1, 0x0F);
 		gc_write(0, color & 0x0F);
 		gc_write(8, 0x80 >> (x & 7));
-		u16 off = (u16)(y * 80 + x / 8);
+		u16 off = (u16)(y * planar_stride(m) + x / 8);
 		far8(0xA000, off);
 		far_set8(0xA000, off, 0xFF);
 		gc_write(8, 0xFF);
@@ -290,7 +303,8 @@ u8 vga_get_pixel(u16 x, u16 y)
 	u8 v = 0;
 	for (u8 plane = 0; plane < 4; plane++) {
 		gc_write(4, plane);
-		if (far8(0xA000, (u16)(y * 80 + x / 8)) & (0x80 >> (x & 7)))
+		if (far8(0xA000, (u16)(y * planar_stride(m) + x / 8)) &
+		    (0x80 >> (x & 7)))
 			v |= 1 << plane;
 	}
 	gc_write(4, 0);

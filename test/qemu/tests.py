@@ -883,12 +883,18 @@ VGA_CHECKS = [
     "int10_07_scroll_down", "int10_1a_dcc", "int10_12_ega_info", "int10_1b_state",
     "int10_1130_font16", "int10_1130_font8", "int10_11_fonts", "font_in_plane2", "int10_10_dac", "int10_10_palette_reg",
     "int10_1c_state", "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
-    "mode12_pixel_neighbour", "mode01_set", "mode07_set",
+    "mode12_pixel_neighbour", "mode_0d", "mode_0e", "mode_10", "mode_11", "mode01_set",
+    "mode07_set",
     "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
     "vbe_4f03", "vbe_winfunc", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
     "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_back_to_text",
     "vbe_4f03_vga_mode",
 ]
+# Each mode's screen as QEMU shows it: 320-pixel and 40-column modes
+# pixel-doubled, 200-line modes double-scanned to 400 lines.
+VGA_MODE_SIZES = {0x12: (640, 480), 0x0D: (640, 400), 0x0E: (640, 400), 0x10: (640, 350),
+                  0x11: (640, 480), 0x13: (640, 400), 0x01: (640, 400), 0x07: (720, 400),
+                  0x03: (720, 400)}
 VGA_EDID_CHECKS = ["vbe_4f15_caps", "vbe_4f15_edid", "vbe_4f15_bad_block"]
 
 
@@ -899,14 +905,38 @@ def _vga_int10(ctx, machine, device="VGA"):
     with mbtest._build_lock:
         if not mbtest._newer(path, [prog, mbtest.__file__]):
             mbtest.make_sector_disk(path, open(prog, "rb").read())
+    dumps = {}
+
+    def dump(mode):
+        def take(qmp):
+            ppm = os.path.join(ctx.workdir, "mode%02x.ppm" % mode)
+            mbtest.qmp_command(qmp, "screendump", filename=ppm)
+            with open(ppm, "rb") as f:
+                dumps[mode] = f.read()
+            return b"k"
+        return take
+
+    script = None
+    if device == "VGA":
+        script = [(r"BS INFO shots\?", b"y")] + [
+            ("BS INFO shot %02x" % m, dump(m)) for m in VGA_MODE_SIZES]
     r = mbtest.run_bootprog(ctx.workdir, [Disk(path, "ide")], bios=ctx.bios,
-                            machine=machine, vga_rom="ours", vga_device=device)
+                            machine=machine, vga_rom="ours", vga_device=device,
+                            serial_script=script, qmp=script is not None)
     if device != "VGA":
         # virtio-vga has its EDID in virtio-gpu's config space, not BAR 2.
         _check_bootprog(ctx, r, VGA_CHECKS)
         ctx.check(r.bs.info.get("edid") == ["none"], "4F15h: no EDID, a clean failure")
         return
     _check_bootprog(ctx, r, VGA_CHECKS + VGA_EDID_CHECKS)
+    # What QEMU displays in each mode (from the CRTC timing we programmed).
+    for mode, size in VGA_MODE_SIZES.items():
+        got = tuple(map(int, dumps[mode].split(b"\n")[1].split())) if mode in dumps else None
+        ctx.check(got == size, "mode %02Xh is displayed at %dx%d (%s)" % (mode, size[0], size[1], got))
+    lines = mbtest.screen_text(dumps[3]) if 3 in dumps else []
+    ctx.check(any("mbios VGA test: INT 10h OK" in l for l in lines),
+              "the last text screen reads 'mbios VGA test: INT 10h OK' (%s)"
+              % [l for l in lines if l.strip()][-2:])
     vram = int((r.bs.info.get("vbe_vram_64k") or ["0"])[0], 16)
     ctx.check(vram == 256, "VBE reports QEMU's 16 MiB of VRAM (%d x 64 KiB)" % vram)
     # EISA id "RHT" (Red Hat): the EDID is QEMU's, not one of ours.

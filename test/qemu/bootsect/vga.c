@@ -192,6 +192,31 @@ static void text_mode(void)
 	check_hex("int10_10_palette_reg", bx() >> 8, 0x21);
 }
 
+/* Screendumps: when the harness answers "BS INFO shots?" with a byte on
+ * COM1, each "BS INFO shot <mode>" waits for its next byte, sent once the
+ * harness has the screendump; without it nothing waits (after 1 s). */
+static int shots;
+static int wait_byte(u32 ticks)
+{
+	volatile u32 *tick = (volatile u32 *)0x46c;
+	u32 start = *tick;
+	for (u32 n = 0; n < 200000000u && *tick - start < ticks; n++)
+		if (inb(0x3fd) & 1) {
+			inb(0x3f8);
+			return 1;
+		}
+	return 0;
+}
+static void shot(u8 mode)
+{
+	if (!shots)
+		return;
+	info_begin("shot");
+	puthex(mode, 2);
+	line_end();
+	wait_byte(18 * 30);
+}
+
 /* 1Ch: save in mode 3, switch to 13h, restore: registers, BDA, DAC back. */
 static void video_state(void)
 {
@@ -246,13 +271,44 @@ static void other_modes(void)
 	int10(0x0d00, 0, 301, 200);
 	check_hex("mode12_pixel_neighbour", ax() & 0xff, 0);
 
+	shot(0x12);
+	/* EGA modes: geometry in the BDA, a pixel, a glyph drawn. */
+	static const u8 ega[4][4] = {{0x0d, 40, 25, 8}, {0x0e, 80, 25, 8},
+				     {0x10, 80, 25, 14}, {0x11, 80, 30, 16}};
+	for (int i = 0; i < 4; i++) {
+		const u8 *e = ega[i];
+		int10(e[0], 0, 0, 0);
+		int10(0x0f00, 0, 0, 0);
+		int set = (ax() & 0xff) == e[0] && (ax() >> 8) == e[1] && bda8(0x84) == e[2] - 1 &&
+			  bda8(0x85) == e[3];
+		int10(0x0c01, 0, 17, 9);
+		int10(0x0d00, 0, 17, 9);
+		int pix = (ax() & 0xff) == 1;
+		int10(0x0e41, 0x000f, 0, 0);
+		int lit = 0;
+		for (u16 y = 0; y < e[3]; y++)
+			for (u16 x = 0; x < 8; x++) {
+				int10(0x0d00, 0, x, y);
+				lit += (ax() & 0xff) != 0;
+			}
+		static char name[] = "mode_xx";
+		name[5] = "0123456789abcdef"[e[0] >> 4];
+		name[6] = "0123456789abcdef"[e[0] & 15];
+		check(name, set && pix && lit >= 10, "BDA geometry, pixel, glyph");
+		shot(e[0]);
+	}
+	int10(0x0013, 0, 0, 0);
+	shot(0x13);
+
 	int10(0x0001, 0, 0, 0);
 	int10(0x0f00, 0, 0, 0);
 	check("mode01_set", ax() == 0x2801 && bda16(0x4c) == 0x800, "40x25 text");
+	shot(0x01);
 	int10(0x0007, 0, 0, 0);
 	int10(0x0f00, 0, 0, 0);
 	check("mode07_set", (ax() & 0xff) == 7 && bda16(0x63) == 0x3b4 &&
 	      far16(0xb000, 0) == 0x0720 && (bda16(0x10) & 0x30) == 0x30, "mono, CRTC 3B4h");
+	shot(0x07);
 }
 
 static void vbe(void)
@@ -384,6 +440,9 @@ void bs_main(u32 drive)
 {
 	(void)drive;
 	puts_("BS START vga\n");
+	info_begin("shots?");
+	line_end();
+	shots = wait_byte(18);
 	text_mode();
 	video_state();
 	other_modes();
@@ -393,5 +452,6 @@ void bs_main(u32 drive)
 	static const char msg[] = "mbios VGA test: INT 10h OK";
 	for (const char *p = msg; *p; p++)
 		int10(0x0e00 | (u8)*p, 0, 0, 0);
+	shot(0x03);
 	done();
 }
