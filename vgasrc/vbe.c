@@ -349,9 +349,7 @@ static void save_state(struct vregs *r)
 		for (u8 i = DISPI_XRES; i <= DISPI_Y_OFFSET; i++)
 			far_set16(s, d + 2 * i, dispi_read(i));
 		far_set16(s, d, bda16(BDA_VBE_MODE));
-		outb(0, VGA_DAC_RD);
-		for (u16 i = 0; i < 768; i++)
-			far_set8(s, d + 22 + i, inb(VGA_DAC_DATA));
+		vga_dac_save(s, d + 22);
 		break;
 	case 0x02:
 		dispi_write(DISPI_ENABLE, 0);
@@ -361,9 +359,7 @@ static void save_state(struct vregs *r)
 		dispi_write(DISPI_ENABLE,
 			    far16(s, d + 2 * DISPI_ENABLE) | DISPI_NOCLEAR);
 		bda_set16(BDA_VBE_MODE, far16(s, d));
-		outb(0, VGA_DAC_WR);
-		for (u16 i = 0; i < 768; i++)
-			outb(far8(s, d + 22 + i), VGA_DAC_DATA);
+		vga_dac_restore(s, d + 22);
 		break;
 	default:
 		r->ax = VBE_FAILED;

@@ -73,6 +73,8 @@ const u8 *vga_font(u8 cheight);
 
 // vgastate.c
 void vga_state(struct vregs *r);
+void vga_dac_save(u16 seg, u16 off);
+void vga_dac_restore(u16 seg, u16 off);
 
 // font.c (generated fonts, code page 437)
 extern const u8 font8x16[4096], font8x14[3584], font8x8[2048];

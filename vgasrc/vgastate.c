@@ -76,6 +76,20 @@ static u16 bda_field(u8 i)
 	return i < 30 ? 0x49 + i : i < 37 ? 0x84 + (i - 30) : 0xB9 + (i - 37);
 }
 
+// The 256 DAC entries (6-bit or 8-bit values as the DAC holds them).
+void vga_dac_save(u16 s, u16 d)
+{
+	outb(0, VGA_DAC_RD);
+	for (u16 i = 0; i < 768; i++)
+		far_set8(s, d + i, inb(VGA_DAC_DATA));
+}
+void vga_dac_restore(u16 s, u16 d)
+{
+	outb(0, VGA_DAC_WR);
+	for (u16 i = 0; i < 768; i++)
+		outb(far8(s, d + i), VGA_DAC_DATA);
+}
+
 void vga_state(struct vregs *r)
 {
 	u16 cx = r->cx, s = r->es, d = r->bx;
@@ -102,9 +116,7 @@ void vga_state(struct vregs *r)
 			u16 p = d + part_offset(cx, 2);
 			far_set16(s, d + 4, part_offset(cx, 2));
 			far_set8(s, p, inb(VGA_PEL_MASK));
-			outb(0, VGA_DAC_RD);
-			for (u16 i = 0; i < 768; i++)
-				far_set8(s, p + 1 + i, inb(VGA_DAC_DATA));
+			vga_dac_save(s, p + 1);
 		}
 		break;
 	case 0x02:
@@ -117,9 +129,7 @@ void vga_state(struct vregs *r)
 		if (cx & 4) {
 			u16 p = d + far16(s, d + 4);
 			outb(far8(s, p), VGA_PEL_MASK);
-			outb(0, VGA_DAC_WR);
-			for (u16 i = 0; i < 768; i++)
-				outb(far8(s, p + 1 + i), VGA_DAC_DATA);
+			vga_dac_restore(s, p + 1);
 		}
 		break;
 	default:

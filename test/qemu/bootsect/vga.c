@@ -45,12 +45,12 @@ static void int10(u32 ax, u32 bx, u32 cx, u32 dx)
 	r.edx = dx;
 	bs_intcall(0x10, &r);
 }
-/* A call with a buffer: ES = 0, DI (or BX for 4F04h) = its address. */
+/* A call with a buffer: ES = 0, DI (or BX for 4F04h and 1Ch) = its address. */
 static void int10_buf(u32 ax, u32 bx, u32 cx, u32 dx, void *p)
 {
 	bs_clear(&r);
 	r.eax = ax;
-	r.ebx = (ax == 0x4f04) ? (u32)p : bx;
+	r.ebx = (ax == 0x4f04 || (ax >> 8) == 0x1c) ? (u32)p : bx;
 	r.ecx = cx;
 	r.edx = dx;
 	r.edi = (u32)p;
@@ -226,18 +226,10 @@ static void video_state(void)
 	int10(0x1c00, 0, 0x0007, 0);
 	u16 blocks = bx();
 	int ok_size = (ax() & 0xff) == 0x1c && blocks && blocks * 64 <= sizeof(state);
-	bs_clear(&r);
-	r.eax = 0x1c01;
-	r.ecx = 7;
-	r.ebx = (u32)state;
-	bs_intcall(0x10, &r);
+	int10_buf(0x1c01, 0, 7, 0, state);
 	int saved = (ax() & 0xff) == 0x1c;
 	int10(0x0013, 0, 0, 0);
-	bs_clear(&r);
-	r.eax = 0x1c02;
-	r.ecx = 7;
-	r.ebx = (u32)state;
-	bs_intcall(0x10, &r);
+	int10_buf(0x1c02, 0, 7, 0, state);
 	int restored = (ax() & 0xff) == 0x1c;
 	int10(0x1015, 0x0009, 0, 0);
 	check("int10_1c_state", ok_size && saved && restored && bda8(0x49) == 3 &&
