@@ -9,6 +9,7 @@ A glyph missing from the first font comes from the next one, then from a
 look-alike code point (ALIKE); one missing from all is left blank.
 """
 import gzip
+import os
 import sys
 
 # Code points 0x01-0x1F and 0x7F of code page 437 are graphics, not the
@@ -32,6 +33,8 @@ def cp437(code):
 
 
 def load_psf1(path):
+    if not os.path.exists(path):
+        sys.exit("mkfont: %s not found (Debian package kbd: make deps)" % path)
     data = gzip.open(path).read()
     if data[:2] != b"\x36\x04":
         sys.exit("%s: not a PSF1 font" % path)
