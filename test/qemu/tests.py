@@ -909,28 +909,46 @@ def _vga_int10(ctx, machine, device="VGA"):
             mbtest.make_sector_disk(path, open(prog, "rb").read())
     dumps = {}
 
-    def dump(mode):
-        def take(qmp):
-            ppm = os.path.join(ctx.workdir, "mode%02x.ppm" % mode)
-            mbtest.qmp_command(qmp, "screendump", filename=ppm)
-            with open(ppm, "rb") as f:
-                dumps[mode] = f.read()
-            return b"k"
-        return take
+    def handshake(proc, qmp):
+        """Follow serial.log; answer "shots?" and each "shot <mode>" (after
+        its screendump) with a key press."""
+        log = os.path.join(ctx.workdir, "serial.log")
+        want = [None] + list(VGA_MODE_SIZES)
+        pos, text = 0, ""
+        deadline = time.monotonic() + 60
+        while want and proc.poll() is None and time.monotonic() < deadline:
+            if os.path.exists(log):
+                with open(log, "rb") as f:
+                    f.seek(pos)
+                    chunk = f.read()
+                pos += len(chunk)
+                text += chunk.decode(errors="replace")
+            pat = r"BS INFO shots\?" if want[0] is None else "BS INFO shot %02x" % want[0]
+            m = re.search(pat, text)
+            if not m:
+                time.sleep(0.02)
+                continue
+            text = text[m.end():]
+            if want[0] is not None:
+                ppm = os.path.join(ctx.workdir, "mode%02x.ppm" % want[0])
+                mbtest.qmp_command(qmp, "screendump", filename=ppm)
+                with open(ppm, "rb") as f:
+                    dumps[want[0]] = f.read()
+            mbtest.qmp_command(qmp, "human-monitor-command", **{"command-line": "sendkey k"})
+            want.pop(0)
+        return want
 
-    script = None
-    if device == "VGA":
-        script = [(r"BS INFO shots\?", b"y")] + [
-            ("BS INFO shot %02x" % m, dump(m)) for m in VGA_MODE_SIZES]
+    vga = device == "VGA"
     r = mbtest.run_bootprog(ctx.workdir, [Disk(path, "virtio")], bios=ctx.bios,
                             machine=machine, vga_rom="ours", vga_device=device,
-                            serial_script=script, qmp=script is not None)
-    if device != "VGA":
+                            on_start=handshake if vga else None, qmp=vga)
+    if not vga:
         # virtio-vga has its EDID in virtio-gpu's config space, not BAR 2.
         _check_bootprog(ctx, r, VGA_CHECKS)
         ctx.check(r.bs.info.get("edid") == ["none"], "4F15h: no EDID, a clean failure")
         return
     _check_bootprog(ctx, r, VGA_CHECKS + VGA_EDID_CHECKS)
+    ctx.check(r.hook == [], "every screendump was taken (left: %s)" % (r.hook,))
     # What QEMU displays in each mode (from the CRTC timing we programmed).
     for mode, size in VGA_MODE_SIZES.items():
         got = tuple(map(int, dumps[mode].split(b"\n")[1].split())) if mode in dumps else None

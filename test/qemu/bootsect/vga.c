@@ -192,19 +192,19 @@ static void text_mode(void)
 	check_hex("int10_10_palette_reg", bx() >> 8, 0x21);
 }
 
-/* Screendumps: when the harness answers "BS INFO shots?" with a byte on
- * COM1, each "BS INFO shot <mode>" waits for its next byte, sent once the
- * harness has the screendump; without it nothing waits (after 1 s). */
+/* Screendumps: when the harness answers "BS INFO shots?" with a key press
+ * (QMP sendkey; the firmware polls the keyboard, so the make code waits
+ * in the controller), each "BS INFO shot <mode>" waits for the next one,
+ * sent once the harness has the screendump; without it nothing waits
+ * (after 1 s). The serial port stays output only. */
 static int shots;
 static int wait_byte(u32 ticks)
 {
 	volatile u32 *tick = (volatile u32 *)0x46c;
 	u32 start = *tick;
 	for (u32 n = 0; n < 200000000u && *tick - start < ticks; n++)
-		if (inb(0x3fd) & 1) {
-			inb(0x3f8);
-			return 1;
-		}
+		if ((inb(0x64) & 0x21) == 0x01 && inb(0x60) < 0x80)
+			return 1; /* a make code; break codes are skipped */
 	return 0;
 }
 static void shot(u8 mode)
