@@ -110,7 +110,64 @@ $(OUT)/bios.bin: $(OUT)/bios.elf $(KCONFIG_CONFIG)
 	@rm -f $@.runnable
 	@$(PYTHON) scripts/size-report.py $< $(IMAGE_KB)
 
-all: $(OUT)/bios.bin
+# ---- VGA BIOS (vgasrc/) ------------------------------------------------------
+# A PCI option ROM in real-mode C (gcc -m16; docs/design.md says why).
+# Jump tables would be read through DS, which is the caller's stack
+# segment here, so they are off; rom.ld rejects any other DS data.
+CFLAGS16 := -m16 -march=i386 -std=gnu11 -ffreestanding -fno-pic -fno-pie -Os \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	-fno-jump-tables -ffunction-sections -fno-delete-null-pointer-checks \
+	-mgeneral-regs-only -mregparm=3 -mno-red-zone -Wall -Wextra -Werror \
+	-Isrc -Ivgasrc -I$(OUT) -ffile-prefix-map=$(CURDIR)/= -MMD -MP
+VGA_SRCS := $(wildcard vgasrc/*.c) src/lib/string.c
+VGA_OBJS := $(patsubst %.c,$(OUT)/vga/%.o,$(VGA_SRCS)) $(OUT)/vga/font.o \
+	$(OUT)/vga/romentry.o
+VGA_ROM_LIMIT := 40960
+FONTDIR := /usr/share/consolefonts
+VGA_FONTS := font8x16=$(FONTDIR)/FullGreek-VGA16.psf.gz,$(FONTDIR)/Uni2-VGA16.psf.gz \
+	font8x14=$(FONTDIR)/Uni2-VGA14.psf.gz,$(FONTDIR)/FullGreek-VGA14.psf.gz \
+	font8x8=$(FONTDIR)/Uni2-VGA8.psf.gz,$(FONTDIR)/FullGreek-VGA8.psf.gz
+
+$(OUT)/vga/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC16    $<")
+	$(Q)$(CC32) $(CFLAGS16) -c $< -o $@
+
+$(OUT)/vga/font.c: scripts/mkfont.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) scripts/mkfont.py $@ $(VGA_FONTS)
+
+$(OUT)/vga/font.o: $(OUT)/vga/font.c
+	$(Q)$(CC32) $(CFLAGS16) -c $< -o $@
+
+$(OUT)/vga/romentry.o: vgasrc/romentry.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC32) -m16 -c $< -o $@
+
+$(OUT)/vga/vgabios.elf: $(VGA_OBJS) vgasrc/rom.ld
+
+# virtio-vga has the same VGA and Bochs VBE ports; only the PCI ids of
+# the ROM's PCI data structure differ.
+$(OUT)/vga/romentry-virtio.o: vgasrc/romentry.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC32) -m16 -DPCI_VENDOR=0x1af4 -DPCI_DEVICE=0x1050 -c $< -o $@
+
+$(OUT)/vga/vgabios-virtio.elf: $(filter-out %/romentry.o,$(VGA_OBJS)) \
+		$(OUT)/vga/romentry-virtio.o vgasrc/rom.ld
+$(OUT)/vga/%.elf:
+	$(Q)ld -m elf_i386 -T vgasrc/rom.ld --gc-sections --build-id=none \
+		-nostdlib --no-warn-rwx-segments -o $@ $(filter %.o,$^)
+
+$(OUT)/vgabios-stdvga.bin: $(OUT)/vga/vgabios.elf
+$(OUT)/vgabios-virtio.bin: $(OUT)/vga/vgabios-virtio.elf
+$(OUT)/vgabios-%.bin: scripts/vgarom.py
+	$(Q)objcopy -O binary -j .rom $(filter %.elf,$^) $@.raw
+	$(Q)$(PYTHON) scripts/vgarom.py $@.raw $@ $(VGA_ROM_LIMIT)
+	@rm -f $@.raw
+
+-include $(VGA_OBJS:.o=.d)
+
+all: $(OUT)/bios.bin $(OUT)/vgabios-stdvga.bin $(OUT)/vgabios-virtio.bin
 
 -include $(FW_OBJS:.o=.d)
 
@@ -213,7 +270,8 @@ build-checks: all
 qemu-tests: all
 	$(PYTHON) test/qemu/run-all.py --bios $(OUT)/bios.bin
 
-FORMAT_SRCS = $(wildcard src/*.[ch] src/*/*.[ch] test/unit/*.[ch] test/fuzz/*.c)
+FORMAT_SRCS = $(wildcard src/*.[ch] src/*/*.[ch] vgasrc/*.[ch] test/unit/*.[ch] \
+	test/fuzz/*.c)
 .PHONY: format format-check
 format:
 	clang-format -i $(FORMAT_SRCS)

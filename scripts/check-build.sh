@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 version=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 build() { # source-dir out-dir config-file
 	make -C "$1" -s OUT="$2" KCONFIG_CONFIG="$3" VERSION="$version" \
-		"$2/bios.bin" >/dev/null
+		"$2/bios.bin" "$2/vgabios-stdvga.bin" >/dev/null
 }
 
 # The second build runs from a copy of the tree at another path, so paths
@@ -31,6 +31,11 @@ if ! cmp "$work/a/bios.bin" "$work/b/bios.bin"; then
 	exit 1
 fi
 echo "ok: reproducible build ($(sha256sum < "$work/a/bios.bin" | cut -c1-16)...)"
+if ! cmp "$work/a/vgabios-stdvga.bin" "$work/b/vgabios-stdvga.bin"; then
+	echo "FAIL: two clean builds of the VGA ROM differ" >&2
+	exit 1
+fi
+echo "ok: reproducible VGA ROM ($(sha256sum < "$work/a/vgabios-stdvga.bin" | cut -c1-16)...)"
 
 echo "CONFIG_IMAGE_SIZE_KB=256" > "$work/config-256"
 KCONFIG_CONFIG="$work/config-256" /usr/bin/python3 -m olddefconfig \

@@ -207,14 +207,28 @@ static bool run_fw_cfg_roms(const char *prefix)
 	return any;
 }
 
+// Display controllers of any kind (PCI class 03h): a VGA, or one with
+// only a framebuffer (bochs-display) whose ROM offers VBE.
+static bool is_display(const struct pci_device *d)
+{
+	return (d->class >> 8) == (PCI_CLASS_DISPLAY_VGA >> 8);
+}
+
+// The first display controller, VGA-compatible ones first, whose ROM runs.
+static bool run_display_rom(bool vga)
+{
+	for_each_pci_device(d) if (is_display(d) &&
+				   (d->class == PCI_CLASS_DISPLAY_VGA) == vga &&
+				   run_pci_rom(d)) return true;
+	return false;
+}
+
 void vga_setup(void)
 {
 	// The VGA ROM is the first option ROM: the scan starts here.
 	tcg_measure_rom_scan_start();
 	pnp_check_init();
-	bool done = false;
-	for_each_pci_device(d) if (d->class == PCI_CLASS_DISPLAY_VGA && !done)
-	    done = run_pci_rom(d);
+	bool done = run_display_rom(true) || run_display_rom(false);
 	if (!done)
 		done = run_fw_cfg_roms("vgaroms/");
 	console_set_vga(done);
@@ -225,8 +239,7 @@ void vga_setup(void)
 
 void optionroms_setup(void)
 {
-	for_each_pci_device(d) if (d->class != PCI_CLASS_DISPLAY_VGA)
-	    run_pci_rom(d);
+	for_each_pci_device(d) if (!is_display(d)) run_pci_rom(d);
 	run_fw_cfg_roms("genroms/");
 }
 

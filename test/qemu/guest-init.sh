@@ -26,6 +26,8 @@ r cmdline "$(cat /proc/cmdline)"
 
 # Memory map as the kernel received it from the firmware.
 dmesg | sed -n 's/^.*BIOS-e820: //p' | while read -r line; do r e820 "$line"; done
+# The console and framebuffer the kernel found (VGA BIOS tests).
+dmesg | grep -E "Console: |vesafb: |fb0: " | while read -r line; do r video "$line"; done
 r cpus_online "$(grep -c '^processor' /proc/cpuinfo)"
 r cpus_sysfs "$(cat /sys/devices/system/cpu/online)"
 r memtotal_kb "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)"

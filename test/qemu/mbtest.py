@@ -34,6 +34,8 @@ OUT = os.path.join(REPO, "out", "test")
 RESULTS = OUT
 SEABIOS = "/usr/share/seabios/bios-256k.bin"
 QEMU = os.environ.get("MBIOS_QEMU", "qemu-system-x86_64")
+# Our VGA BIOS (vgasrc/), built by make next to bios.bin.
+OUR_VGA_ROM = os.environ.get("MBIOS_VGA_ROM", os.path.join(REPO, "out", "vgabios-stdvga.bin"))
 PYTHON = "/usr/bin/python3"
 
 # Kernel command line for the test guest: serial console, no reboot loop on
@@ -318,7 +320,11 @@ GRUB_MODULES = ["biosdisk", "part_msdos", "fat", "normal", "linux", "echo",
 PART_START = 2048
 
 
-def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
+def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64, cfg_text=None,
+                   modules=(), files=()):
+    """A GRUB (i386-pc) disk booting kernel/initrd with cmdline; cfg_text
+    replaces the grub.cfg, modules are added to core.img and files (host
+    path, name) copied to /boot/grub."""
     tools = ["grub-mkimage", "mkfs.fat", "mcopy", "mmd"]
     for t in tools:
         if not shutil.which(t):
@@ -328,7 +334,7 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
     os.makedirs(work)
     cfg = os.path.join(work, "grub.cfg")
     with open(cfg, "w") as f:
-        f.write("serial --unit=0 --speed=115200\n"
+        f.write(cfg_text or "serial --unit=0 --speed=115200\n"
                 "terminal_output serial\n"
                 "set timeout=0\n"
                 "echo MBT-GRUB: loading kernel\n"
@@ -339,7 +345,7 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
                 "boot\n" % cmdline)
     core = os.path.join(work, "core.img")
     _run(["grub-mkimage", "-O", "i386-pc", "-o", core, "-p",
-          "(hd0,msdos1)/boot/grub", "-d", GRUB_DIR] + GRUB_MODULES)
+          "(hd0,msdos1)/boot/grub", "-d", GRUB_DIR] + GRUB_MODULES + list(modules))
     part = os.path.join(work, "part.img")
     part_sectors = part_mib * 2048
     with open(part, "wb") as f:
@@ -350,6 +356,8 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64):
     _run(["mcopy", "-i", part, cfg, "::/boot/grub/grub.cfg"], env=env)
     _run(["mcopy", "-i", part, kernel, "::/boot/vmlinuz"], env=env)
     _run(["mcopy", "-i", part, initrd, "::/boot/initrd.gz"], env=env)
+    for host, name in files:
+        _run(["mcopy", "-i", part, host, "::/boot/grub/" + name], env=env)
 
     boot = bytearray(open(os.path.join(GRUB_DIR, "boot.img"), "rb").read())
     core_img = bytearray(open(core, "rb").read())
@@ -987,7 +995,11 @@ def _read(path):
 def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
               initrd=None, append=None, tpm=None, tpm_iface="tis",
               serial_path=None, debug_path=None, live=False, extra=(),
-              no_reboot=True):
+              no_reboot=True, vga_rom=None, vga_device="VGA", qmp=None):
+    """vga_rom: add a vga_device (QEMU's standard VGA) with this option ROM
+    ("ours" is out/vgabios-stdvga.bin, also for bochs-display, or
+    out/vgabios-virtio.bin for virtio-vga, built from vgasrc/); qmp: a QMP
+    socket path."""
     argv = [QEMU, "-accel", "tcg", "-machine", machine, "-m", str(mem),
             "-smp", str(smp), "-nodefaults", "-display", "none"]
     if no_reboot:
@@ -1015,13 +1027,21 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
             argv += ["-append", append]
     if tpm:
         argv += tpm.qemu_args(tpm_iface)
+    if vga_rom:
+        if vga_rom == "ours":  # bochs-display has the standard VGA's ids
+            vga_rom = OUR_VGA_ROM if vga_device != "virtio-vga" else OUR_VGA_ROM.replace(
+                "stdvga", "virtio")
+        argv += ["-device", "%s,romfile=%s" % (vga_device, vga_rom)]
+    if qmp:
+        argv += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
     argv += list(extra)
     return argv
 
 
-def qmp_command(path, command, timeout=10):
+def qmp_command(path, command, timeout=10, **arguments):
     """Connect to QEMU's QMP socket at path, negotiate, run one command
-    (e.g. "cont") and return its "return" value."""
+    (e.g. "cont", or "screendump" with filename=...) and return its
+    "return" value."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -1049,7 +1069,10 @@ def qmp_command(path, command, timeout=10):
         if "QMP" not in greeting:
             raise HarnessError("no QMP greeting")
         for cmd in ("qmp_capabilities", command):
-            f.write(json.dumps({"execute": cmd}).encode() + b"\n")
+            msg = {"execute": cmd}
+            if cmd == command and arguments:
+                msg["arguments"] = arguments
+            f.write(json.dumps(msg).encode() + b"\n")
             f.flush()
             ret = reply()
         return ret
@@ -1061,6 +1084,8 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, paused=False, on_start=No
     workdir/cmdline.  swtpm, if given, is set up and started here unless it
     already runs, and stopped afterwards.
 
+    qmp=True: a QMP socket (workdir/qmp.sock) for on_start or a serial
+    script's steps.
     paused: start QEMU with -S and a QMP socket (workdir/qmp.sock): the
     machine is created and reset (QEMU has talked to swtpm) but no guest
     code runs until someone sends "cont" (qmp_command(path, "cont")).
@@ -1083,12 +1108,13 @@ def run_qemu(workdir, bios=None, timeout=90, tpm=None, paused=False, on_start=No
         tpm.start()
         started_tpm = True
     qmp_path = None
-    if paused:
+    if paused or kw.get("qmp"):
         qmp_path = os.path.join(workdir, "qmp.sock")
         if os.path.exists(qmp_path):
             os.unlink(qmp_path)
-        kw["extra"] = list(kw.get("extra", ())) + [
-            "-S", "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
+        kw["qmp"] = qmp_path
+        if paused:
+            kw["extra"] = list(kw.get("extra", ())) + ["-S"]
     script = kw.pop("serial_script", None)
     serial_sock = None
     if script is not None:
@@ -1161,7 +1187,8 @@ def _serial_driver(sock_path, script):
     """An on_start hook that types on the serial console: script is a list
     of (regex, keys); each waits until its regex matches the console output
     after the previous match, then sends its keys.  A step's keys may be
-    None (only wait).  Returns the list of steps done."""
+    None (only wait), or a function called with the QMP socket path (for
+    a screendump) that returns the keys.  Returns the list of steps done."""
     def hook(proc, qmp):
         deadline = time.monotonic() + 30
         sock = None
@@ -1195,6 +1222,8 @@ def _serial_driver(sock_path, script):
                 if not m:
                     break
                 pos += m.end()
+                if callable(keys):
+                    keys = keys(qmp)
                 if keys:
                     time.sleep(0.1)
                     sock.sendall(keys)
@@ -1212,6 +1241,62 @@ def boot_linux(workdir, bios=None, machine="q35", extra_append="mbt.boot=direct"
                     initrd=build_initramfs(),
                     append=KERNEL_CMDLINE + " " + extra_append,
                     timeout=timeout, **kw)
+
+
+# --------------------------------------------------------------------------
+# The screen: VGA text mode read back two ways
+# --------------------------------------------------------------------------
+
+def text_buffer(data, cols=80, rows=25):
+    """The characters of a VGA text page (pmemsave of 0xB8000), as lines."""
+    return ["".join(chr(data[(r * cols + c) * 2]) if 32 <= data[(r * cols + c) * 2] < 127
+                    else " " for c in range(cols)).rstrip() for r in range(rows)]
+
+
+def _font8x16():
+    sys.path.insert(0, os.path.join(REPO, "scripts"))
+    import mkfont
+    paths = [os.path.join("/usr/share/consolefonts", f)
+             for f in ("FullGreek-VGA16.psf.gz", "Uni2-VGA16.psf.gz")]
+    fonts = [mkfont.load_psf1(p) for p in paths]
+    glyphs = {}
+    for code in range(126, 31, -1):  # printable ASCII wins over look-alikes
+        u = mkfont.cp437(code)
+        found = [g[t[u]] for _, g, t in fonts if u in t]
+        if found:
+            glyphs[bytes(found[0])] = chr(code)
+    return glyphs
+
+
+def screen_text(ppm, cell_w=9, cell_h=16):
+    """Decode a QMP screendump (binary PPM) of a text mode screen into
+    lines: each cell's first 8 pixel columns, foreground = not the cell's
+    background colour, matched against the 8x16 code page 437 glyphs that
+    vgasrc's font is built from. Unknown cells read as '?'."""
+    head, _, rest = ppm.partition(b"\n")
+    dims, _, rest = rest.partition(b"\n")
+    _, _, px = rest.partition(b"\n")
+    if head != b"P6":
+        raise HarnessError("screendump is not a binary PPM")
+    w, h = map(int, dims.split())
+    glyphs = _font8x16()
+    lines = []
+    for row in range(h // cell_h):
+        line = ""
+        for col in range(w // cell_w):
+            x0, y0 = col * cell_w, row * cell_h
+            bg = px[(y0 * w + x0 + 8) * 3:(y0 * w + x0 + 8) * 3 + 3]  # 9th column: background
+            bits = bytearray()
+            for y in range(cell_h):
+                b = 0
+                for x in range(8):
+                    i = ((y0 + y) * w + x0 + x) * 3
+                    if px[i:i + 3] != bg:
+                        b |= 0x80 >> x
+                bits.append(b)
+            line += glyphs.get(bytes(bits), " " if not any(bits) else "?")
+        lines.append(line.rstrip())
+    return lines
 
 
 # --------------------------------------------------------------------------

@@ -826,20 +826,26 @@ VGA_ROM = "/usr/share/seabios/vgabios-stdvga.bin"  # what QEMU loads for -device
 EV_EVENT_TAG, TAG_OPTION_ROM_EXEC = 0x06, 7
 
 
-def _vga_rom(ctx, machine, slot):
+def _vga_rom(ctx, machine, slot, rom=VGA_ROM):
     """A PCI option ROM (the standard VGA's) is measured into PCR 2 before it
     runs, tagged with its real PCI bus/device/function, and the boot is
-    still fully verified."""
+    still fully verified. With our ROM (vgasrc/), Linux also finds the
+    VGA text console it set up."""
     tpm = Swtpm(ctx.workdir, version=2)
     tpm.setup()
+    dev = "VGA,addr=0x%x" % slot + ("" if rom == VGA_ROM else ",romfile=" + rom)
     r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
-                          extra=["-device", "VGA,addr=0x%x" % slot])
+                          extra=["-device", dev])
     rep = _check_report(ctx, r)
     m = check_measured_boot(ctx, r, tpm, rep)
     ctx.check("VGA BIOS installed" in r.serial, "the VGA option ROM ran (console says so)")
+    if rom != VGA_ROM:
+        video = rep.all("video")
+        ctx.check(any("colour VGA+ 80x25" in v for v in video),
+                  "Linux's console is the VGA text mode the ROM set (%s)" % video)
     if m is None:
         return
-    with open(VGA_ROM, "rb") as f:
+    with open(rom, "rb") as f:
         rom = f.read()
     rom = rom[:rom[2] * 512]  # what the ROM header declares, as measured
     pfa = slot << 3  # bus 0, function 0
@@ -868,6 +874,282 @@ def _vga_rom(ctx, machine, slot):
 
 test("tpm-vgarom-pc", ["tpm"])(lambda ctx: _vga_rom(ctx, "pc", 3))
 test("tpm-vgarom-q35", ["tpm"])(lambda ctx: _vga_rom(ctx, "q35", 4))
+test("tpm-vgarom-ours-q35", ["tpm", "vga"])(
+    lambda ctx: _vga_rom(ctx, "q35", 4, rom=mbtest.OUR_VGA_ROM))
+
+
+VGA_CHECKS = [
+    "int10_0f_mode3", "bda_mode_fields", "mode3_cleared", "int10_03_cursor",
+    "crtc_cursor_addr", "bda_cursor", "int10_01_shape", "int10_09_write",
+    "int10_09_cursor_stays", "int10_08_read", "int10_0a_keeps_attr", "int10_0e_teletype",
+    "int10_0e_crlf", "int10_0e_scrolls", "int10_13_string", "int10_06_scroll_up",
+    "int10_07_scroll_down", "int10_1a_dcc", "int10_12_ega_info", "int10_1b_state",
+    "int10_1130_font16", "int10_1130_font8", "int10_11_fonts", "font_in_plane2", "int10_10_dac", "int10_10_palette_reg",
+    "int10_1c_state", "mode13_set", "mode13_pixel", "mode13_teletype", "mode12_set", "mode12_pixel",
+    "mode12_pixel_neighbour", "mode_0d", "mode_0e", "mode_10", "mode_11", "mode01_set",
+    "mode07_set",
+    "vbe_4f00", "vbe_mode_list", "vbe_4f01_117", "vbe_4f01_bad_mode", "vbe_4f02_117",
+    "vbe_4f03", "vbe_winfunc", "vbe_4f06", "vbe_4f08_8bit", "vbe_4f08_get", "vbe_4f09_palette",
+    "vbe_4f04_state", "vbe_4f0a_clean", "vbe_4f02_bad_mode", "vbe_back_to_text",
+    "vbe_4f03_vga_mode",
+]
+# Each mode's screen as QEMU shows it: 320-pixel and 40-column modes
+# pixel-doubled, 200-line modes double-scanned to 400 lines.
+VGA_MODE_SIZES = {0x12: (640, 480), 0x0D: (640, 400), 0x0E: (640, 400), 0x10: (640, 350),
+                  0x11: (640, 480), 0x13: (640, 400), 0x01: (640, 400), 0x07: (720, 400),
+                  0x03: (720, 400)}
+VGA_EDID_CHECKS = ["vbe_4f15_caps", "vbe_4f15_edid", "vbe_4f15_bad_block"]
+
+
+def _vga_int10(ctx, machine, device="VGA"):
+    """bootsect/vga.c: INT 10h and VBE from a boot sector, on our VGA ROM.
+    The disk is virtio-blk: under load the firmware's IDE probe sometimes
+    misses the disk (status 00), with any VGA ROM or none."""
+    path = os.path.join(mbtest.OUT, "vga.img")
+    prog = mbtest.build_bootprog("vga")
+    with mbtest._build_lock:
+        if not mbtest._newer(path, [prog, mbtest.__file__]):
+            mbtest.make_sector_disk(path, open(prog, "rb").read())
+    dumps = {}
+
+    def handshake(proc, qmp):
+        """Follow serial.log; answer "shots?" and each "shot <mode>" (after
+        its screendump) with a key press."""
+        log = os.path.join(ctx.workdir, "serial.log")
+        want = [None] + list(VGA_MODE_SIZES)
+        pos, text = 0, ""
+        deadline = time.monotonic() + 60
+        while want and proc.poll() is None and time.monotonic() < deadline:
+            if os.path.exists(log):
+                with open(log, "rb") as f:
+                    f.seek(pos)
+                    chunk = f.read()
+                pos += len(chunk)
+                text += chunk.decode(errors="replace")
+            pat = r"BS INFO shots\?" if want[0] is None else "BS INFO shot %02x" % want[0]
+            m = re.search(pat, text)
+            if not m:
+                time.sleep(0.02)
+                continue
+            text = text[m.end():]
+            if want[0] is not None:
+                ppm = os.path.join(ctx.workdir, "mode%02x.ppm" % want[0])
+                mbtest.qmp_command(qmp, "screendump", filename=ppm)
+                with open(ppm, "rb") as f:
+                    dumps[want[0]] = f.read()
+            mbtest.qmp_command(qmp, "human-monitor-command", **{"command-line": "sendkey k"})
+            want.pop(0)
+        return want
+
+    vga = device == "VGA"
+    r = mbtest.run_bootprog(ctx.workdir, [Disk(path, "virtio")], bios=ctx.bios,
+                            machine=machine, vga_rom="ours", vga_device=device,
+                            on_start=handshake if vga else None, qmp=vga)
+    if not vga:
+        # virtio-vga has its EDID in virtio-gpu's config space, not BAR 2.
+        _check_bootprog(ctx, r, VGA_CHECKS)
+        ctx.check(r.bs.info.get("edid") == ["none"], "4F15h: no EDID, a clean failure")
+        return
+    _check_bootprog(ctx, r, VGA_CHECKS + VGA_EDID_CHECKS)
+    ctx.check(r.hook == [], "every screendump was taken (left: %s)" % (r.hook,))
+    # What QEMU displays in each mode (from the CRTC timing we programmed).
+    for mode, size in VGA_MODE_SIZES.items():
+        got = tuple(map(int, dumps[mode].split(b"\n")[1].split())) if mode in dumps else None
+        ctx.check(got == size, "mode %02Xh is displayed at %dx%d (%s)" % (mode, size[0], size[1], got))
+    lines = mbtest.screen_text(dumps[3]) if 3 in dumps else []
+    ctx.check(any("mbios VGA test: INT 10h OK" in l for l in lines),
+              "the last text screen reads 'mbios VGA test: INT 10h OK' (%s)"
+              % [l for l in lines if l.strip()][-2:])
+    vram = int((r.bs.info.get("vbe_vram_64k") or ["0"])[0], 16)
+    ctx.check(vram == 256, "VBE reports QEMU's 16 MiB of VRAM (%d x 64 KiB)" % vram)
+    # EISA id "RHT" (Red Hat): the EDID is QEMU's, not one of ours.
+    ctx.check(r.bs.info.get("edid_mfg") == ["4914"], "the EDID's manufacturer is QEMU's "
+              "RHT (%s)" % r.bs.info.get("edid_mfg"))
+    # Without a ROM BAR QEMU hands the ROM over as fw_cfg "vgaroms/":
+    # the ROM finds its device itself.
+    sub = ctx.sub("vgaroms")
+    r = mbtest.run_bootprog(sub.workdir, [Disk(path, "virtio")], bios=ctx.bios,
+                            machine=machine, extra=["-device", "VGA,rombar=0,romfile="
+                                                    + mbtest.OUR_VGA_ROM])
+    _check_bootprog(sub, r, VGA_CHECKS + VGA_EDID_CHECKS)
+    # With 4 MiB of VRAM the mode list drops what no longer fits.
+    sub = ctx.sub("vgamem4")
+    r = mbtest.run_bootprog(sub.workdir, [Disk(path, "virtio")], bios=ctx.bios,
+                            machine=machine, vga_rom="ours",
+                            extra=["-global", "VGA.vgamem_mb=4"])
+    _check_bootprog(sub, r, VGA_CHECKS + VGA_EDID_CHECKS)
+    modes = (r.bs.info.get("vbe_modes") or [""])[0].split()
+    sub.check(r.bs.info.get("vbe_vram_64k") == ["0040"] and "0143" in modes
+              and "0144" not in modes and "0146" not in modes,
+              "4 MiB: 1024x768x32 listed, 1280x1024x32 and 1920x1080x32 not (%s)" % modes)
+
+
+test("vga-int10-pc", ["bootsect", "vga"])(lambda ctx: _vga_int10(ctx, "pc"))
+test("vga-int10-virtio-q35", ["bootsect", "vga"])(
+    lambda ctx: _vga_int10(ctx, "q35", "virtio-vga"))
+
+
+def _vga_menus(ctx, machine):
+    """The boot menu and the TPM menu on the screen of our VGA ROM: QMP
+    screendumps decoded against the font, and the text buffer."""
+    tpm = Swtpm(ctx.workdir, version=2)
+    tpm.setup()
+    shots = {}
+
+    def shot(name, keys):
+        def take(qmp):
+            time.sleep(0.5)  # the serial copy runs a little ahead
+            ppm = os.path.join(ctx.workdir, name + ".ppm")
+            mem = os.path.join(ctx.workdir, name + ".text")
+            mbtest.qmp_command(qmp, "screendump", filename=ppm)
+            mbtest.qmp_command(qmp, "pmemsave", val=0xB8000, size=4000, filename=mem)
+            with open(ppm, "rb") as f, open(mem, "rb") as g:
+                shots[name] = (mbtest.screen_text(f.read()), mbtest.text_buffer(g.read()))
+            if name == "tpm":
+                mbtest.qmp_command(qmp, "quit")
+            return keys
+        return take
+
+    script = [("Press ESC for the boot menu", ESC),
+              ("t\\. TPM configuration\r?\n", shot("boot", b"t")),
+              ("ESC\\. Back to the boot menu\r?\n", shot("tpm", None))]
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine, tpm=tpm,
+                        vga_rom="ours", qmp=True, serial_script=script, extra=MENU,
+                        timeout=120)
+    ctx.check(r.hook is not None and len(r.hook) == len(script),
+              "every console step happened (%s)" % (r.hook,))
+    want = {"boot": ["Select boot device:", "t. TPM configuration"],
+            "tpm": ["TPM 2.0:", "PCR banks active", "ESC. Back to the boot menu"]}
+    for name, lines in want.items():
+        pixels, text = shots.get(name, ([], []))
+        for line in lines:
+            ctx.check(any(l.strip().startswith(line) for l in pixels),
+                      "%s menu: '%s' drawn on the screen (font decoded from the "
+                      "screendump)" % (name, line))
+            ctx.check(any(l.strip().startswith(line) for l in text),
+                      "%s menu: '%s' in the VGA text buffer" % (name, line))
+    if ctx.failed:
+        for name, (pixels, text) in shots.items():
+            ctx.note("%s screen:\n%s" % (name, "\n".join(pixels)))
+
+
+test("vga-menus-q35-tpm2", ["tpm", "vga"])(lambda ctx: _vga_menus(ctx, "q35"))
+
+
+def _ppm_info(path):
+    """(width, height, lit pixels) of a screendump."""
+    with open(path, "rb") as f:
+        data = f.read()
+    head = data.split(b"\n", 3)
+    w, h = map(int, head[1].split())
+    px = head[3]
+    lit = sum(1 for i in range(0, len(px), 3) if px[i:i + 3] != b"\0\0\0")
+    return w, h, lit
+
+
+GRUB_VBE_CFG = """serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial console
+echo MBT-GRUB: on the BIOS console too
+terminal_output serial
+echo MBT-GRUB: vbeinfo
+sleep 2
+vbeinfo
+loadfont /boot/grub/ascii.pf2
+set gfxmode=1024x768x32
+terminal_output --append gfxterm
+echo MBT-GRUB: gfxterm
+set timeout=60
+menuentry "mbios VBE menu entry" {
+  echo chosen
+}
+"""
+
+
+def _grub_vbe(ctx, machine, device="VGA"):
+    """GRUB on our VGA ROM: vbeinfo lists the ROM's VBE modes and gfxterm
+    draws GRUB's menu in 1024x768x32 (the screen changes from the text
+    mode to a framebuffer with the menu's pixels). bochs-display has no
+    VGA: no text screen and no 8 bpp modes (no DAC), VBE through its MMIO
+    dispi registers."""
+    vga = device != "bochs-display"
+    path = os.path.join(mbtest.OUT, "grub-vbe.img")
+    kernel, initrd = mbtest.find_kernel(), mbtest.build_initramfs()
+    with mbtest._build_lock:
+        if not mbtest._newer(path, [kernel, initrd, mbtest.__file__, __file__]):
+            mbtest.make_grub_disk(path, kernel, initrd, "", cfg_text=GRUB_VBE_CFG,
+                                  modules=["vbe", "videoinfo", "gfxterm", "font", "sleep"],
+                                  files=[("/usr/share/grub/ascii.pf2", "ascii.pf2")])
+
+    def shot(name, quit_after):
+        def take(qmp):
+            time.sleep(1.0)
+            mbtest.qmp_command(qmp, "screendump",
+                               filename=os.path.join(ctx.workdir, name + ".ppm"))
+            if quit_after:
+                mbtest.qmp_command(qmp, "quit")
+        return take
+
+    script = [("MBT-GRUB: vbeinfo", shot("text", False)),
+              ("mbios VBE menu entry", shot("menu", True))]
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine,
+                        disks=[Disk(path, "virtio")], vga_rom="ours", vga_device=device,
+                        qmp=True, serial_script=script, timeout=120)
+    ctx.check(r.hook is not None and len(r.hook) == len(script),
+              "GRUB reached its menu (%s)" % (r.hook,))
+    text = r.serial
+    ctx.check(re.search(r"VBE info:\s+version: 3\.0", text),
+              "vbeinfo: VBE 3.0 from our ROM")
+    for mode, w, h, bpp in (("0x117", 1024, 768, 16), ("0x143", 1024, 768, 32),
+                            ("0x101", 640, 480, 8)):
+        listed = re.search(r"%s\s+%d\s*x\s*%d\s*x\s*%d\b" % (mode, w, h, bpp), text)
+        want = vga or bpp > 8
+        ctx.check(bool(listed) == want, "vbeinfo %s mode %s (%dx%dx%d)"
+                  % ("lists" if want else "leaves out", mode, w, h, bpp))
+    info = {}
+    for name in ("text", "menu"):
+        p = os.path.join(ctx.workdir, name + ".ppm")
+        info[name] = _ppm_info(p) if os.path.exists(p) else (0, 0, 0)
+    w, h, lit = info["menu"]
+    ctx.check((w, h) == (1024, 768), "gfxterm: the screen is 1024x768 (%dx%d)" % (w, h))
+    ctx.check(lit > 2000, "gfxterm drew GRUB's menu (%d lit pixels)" % lit)
+    if ctx.failed:
+        ctx.note(r.tail(40))
+    if not vga:
+        return
+    ctx.check(info["text"][:2] == (720, 400), "before gfxterm: 720x400 text mode (%s)"
+              % (info["text"],))
+    # GRUB's "console" terminal writes through INT 10h (teletype, cursor,
+    # write character): its line must be on the text screen.
+    p = os.path.join(ctx.workdir, "text.ppm")
+    lines = mbtest.screen_text(open(p, "rb").read()) if os.path.exists(p) else []
+    ctx.check(any("MBT-GRUB: on the BIOS console too" in l for l in lines),
+              "GRUB's console terminal printed on our text screen (%s)"
+              % [l for l in lines if l.strip()][-3:])
+
+
+test("vga-grub-gfxterm-pc", ["grub", "vga"], cost=2)(lambda ctx: _grub_vbe(ctx, "pc"))
+test("vga-grub-gfxterm-bochs-q35", ["grub", "vga"], cost=2)(
+    lambda ctx: _grub_vbe(ctx, "q35", "bochs-display"))
+
+
+def _vesafb(ctx, machine, device="VGA"):
+    """Linux's real-mode setup code picks VBE mode 0x117 (vga=0x317) from
+    our ROM; vesafb then drives its linear framebuffer."""
+    r = mbtest.boot_linux(ctx.workdir, bios=ctx.bios, machine=machine, vga_rom="ours",
+                          vga_device=device, extra_append="mbt.boot=direct vga=0x317")
+    rep = _check_report(ctx, r)
+    video = rep.all("video")
+    ctx.check(any("vesafb: mode is 1024x768x16" in v for v in video),
+              "vesafb: mode is 1024x768x16 (%s)" % video)
+    ctx.check(any(re.search(r"vesafb: framebuffer at 0x[0-9a-f]+, mapped", v) for v in video)
+              and any("fb0: VESA VGA frame buffer device" in v for v in video),
+              "vesafb reports the framebuffer as fb0")
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("vga-vesafb-q35", ["vga"])(lambda ctx: _vesafb(ctx, "q35"))
 
 
 def _boot_menu(ctx, machine):
@@ -1493,20 +1775,40 @@ def _owner_auth_set(sctx, rep):
                   rc_text(_rsp_rc(rs.get("owner_empty_after_set")), 2)))
 
 
-def _menu_clear20(ctx, machine, iface):
+def _menu_clear20(ctx, machine, iface, vga=False):
     """Boot menu, TPM 2.0, Clear: an owner auth set by the OS is empty
-    after it; the platform stays locked for the OS; PCR 1 records it."""
+    after it; the platform stays locked for the OS; PCR 1 records it.
+    vga: on QEMU's standard VGA with our VGA BIOS, whose screen shows the
+    result too."""
     tpm = Swtpm(ctx.workdir, version=2)
     tpm.setup()
+    extra = ["-device", "VGA,romfile=" + mbtest.OUR_VGA_ROM] if vga else []
     a = ctx.sub("set-owner-auth")
-    _, rep = _config_boot(a, tpm, machine, iface, append="mbt.ownerauth=set")
+    _, rep = _config_boot(a, tpm, machine, iface, append="mbt.ownerauth=set", extra=extra)
     _owner_auth_set(a, rep)
     b = ctx.sub("menu-clear")
+    screen = []
+
+    qmp = os.path.join(b.workdir, "qmp.sock")
+
+    def shot(_):
+        time.sleep(0.5)
+        ppm = os.path.join(b.workdir, "done.ppm")
+        mbtest.qmp_command(qmp, "screendump", filename=ppm)
+        with open(ppm, "rb") as f:
+            screen.extend(mbtest.screen_text(f.read()))
+        return ESC
+
     script = [("Press ESC", ESC), (r"t\. TPM configuration", b"t"),
               ("owner auth set: yes", None), (r"1\. Clear", b"1"),
-              ("press Y to confirm", b"y"), ("Clear: done", ESC),
+              ("press Y to confirm", b"y"), ("Clear: done", shot if vga else ESC),
               ("Select boot device", b"1")]
-    r, rep = _config_boot(b, tpm, machine, iface, script, append="mbt.tpmcheck=1")
+    if vga:
+        extra = extra + ["-qmp", "unix:%s,server=on,wait=off" % qmp]
+    r, rep = _config_boot(b, tpm, machine, iface, script, append="mbt.tpmcheck=1", extra=extra)
+    if vga:
+        b.check(any(l.startswith("TPM: Clear: done") for l in screen),
+                "the screen shows 'TPM: Clear: done' (%s)" % [l for l in screen if l][-3:])
     check_handoff_lock(b, rep, 2)  # owner HierarchyChangeAuth with the empty auth works
     m = check_measured_boot(b, r, tpm, rep)
     if m:
@@ -1558,6 +1860,8 @@ def _menu12(ctx, machine):
 
 test("tpmmenu-clear-q35-tis-tpm2", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _menu_clear20(ctx, "q35", "tis"))
+test("tpmmenu-clear-vga-q35-tis-tpm2", ["tpm", "tpmconfig", "vga"], cost=2)(
+    lambda ctx: _menu_clear20(ctx, "q35", "tis", vga=True))
 test("tpmmenu-banks-q35-crb-tpm2", ["tpm", "tpmconfig"], cost=2)(
     lambda ctx: _menu_banks20(ctx, "q35", "crb"))
 test("tpmmenu-pc-tis-tpm12", ["tpm", "tpmconfig"], cost=6)(lambda ctx: _menu12(ctx, "pc"))
