@@ -48,7 +48,7 @@ static struct boot_entry *new_entry(void)
 	}
 	struct boot_entry *e = &entries[entry_count++];
 	memset(e, 0, sizeof(*e));
-	e->loc = (struct boot_location){NULL, -1, -1, -1, -1};
+	e->loc = (struct boot_location){NULL, -1, -1, -1, -1, -1};
 	e->prio = NO_PRIORITY + entry_count;
 	return e;
 }
@@ -83,7 +83,14 @@ void boot_add_drive(struct drive *d)
 	e->drive = d;
 	e->loc.pci_slot = PCI_DEV(d->bdf);
 	e->loc.pci_fn = d->bdf & 7;
-	if (d->type != DRIVE_VIRTIO_BLK) {
+	// bootorder paths: ".../scsi@S/channel@0/disk@TARGET,LUN" and
+	// ".../pci1b36,0010@S/namespace@NSID,0" (QEMU 7.2).
+	if (d->type == DRIVE_VIRTIO_SCSI) {
+		e->loc.unit = d->channel;
+		e->loc.lun = d->unit;
+	} else if (d->type == DRIVE_NVME) {
+		e->loc.lun = d->unit;
+	} else if (d->type != DRIVE_VIRTIO_BLK) {
 		e->loc.channel = d->channel;
 		e->loc.unit = d->unit;
 	}

@@ -46,8 +46,8 @@ struct drive {
 	u16 cylinders, heads, spt;
 	// Location, for bootorder matching and EDD device paths.
 	u16 bdf;	// controller PCI address
-	u8 channel;	// ATA channel / AHCI port
-	u8 unit;	// ATA master 0 / slave 1
+	u8 channel;	// ATA channel / AHCI port / SCSI target
+	u8 unit;	// ATA master 0 / slave 1 / SCSI LUN / NVMe nsid
 	u16 io_base;	// ATA command block (EDD DPTE)
 	u16 ctrl_base;	// ATA control block (EDD DPTE)
 	u8 irq;		// ATA interrupt line (EDD DPTE)
@@ -94,5 +94,7 @@ void drive_reset_all(void); // unit tests: forget every drive
 void ata_setup(void);
 void ahci_setup(void);
 void virtio_blk_setup(void);
+void virtio_scsi_setup(void);
+void nvme_setup(void);
 
 #endif

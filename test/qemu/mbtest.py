@@ -920,18 +920,24 @@ def startup_summary(events, version):
 # --------------------------------------------------------------------------
 
 class Disk:
-    """A disk for QEMU: bus is "ide" (PIIX IDE on pc, AHCI on q35) or
-    "virtio"; bootindex None leaves the boot order to the firmware."""
+    """A disk for QEMU: bus is "ide" (PIIX IDE on pc, AHCI on q35),
+    "virtio", "vscsi" (scsi-hd, or scsi-cd with cd=True, at target `unit`
+    of one virtio-scsi controller that the unit-0 disk creates) or "nvme"
+    (a controller of its own); bootindex None leaves the boot order to the
+    firmware.  opts are appended to the -device, file= replaces the path
+    in -drive (e.g. "blkdebug:CONFIG:IMAGE")."""
 
-    def __init__(self, path, bus="ide", bootindex=None, unit=0, fmt="raw"):
+    def __init__(self, path, bus="ide", bootindex=None, unit=0, fmt="raw", opts="",
+                 file=None, cd=False):
         self.path, self.bus, self.bootindex, self.unit = path, bus, bootindex, unit
-        self.fmt = fmt
+        self.fmt, self.opts, self.file, self.cd = fmt, opts, file, cd
 
     def args(self, n, machine):
         drv = "d%d" % n
         a = ["-drive", "file=%s,if=none,id=%s,format=%s,snapshot=on" % (
-            self.path, drv, self.fmt)]
+            self.file or self.path, drv, self.fmt)]
         bi = ",bootindex=%d" % self.bootindex if self.bootindex is not None else ""
+        bi += self.opts
         if self.bus == "ide":
             if machine == "q35":      # built-in ICH9 AHCI, one port per disk
                 a += ["-device", "ide-hd,drive=%s,bus=ide.%d%s" % (drv, self.unit, bi)]
@@ -940,6 +946,13 @@ class Disk:
                     drv, self.unit // 2, self.unit % 2, bi)]
         elif self.bus == "virtio":
             a += ["-device", "virtio-blk-pci,drive=%s%s" % (drv, bi)]
+        elif self.bus == "vscsi":
+            if self.unit == 0:
+                a += ["-device", "virtio-scsi-pci,id=vscsi0"]
+            a += ["-device", "%s,drive=%s,bus=vscsi0.0,scsi-id=%d,lun=0%s" % (
+                "scsi-cd" if self.cd else "scsi-hd", drv, self.unit, bi)]
+        elif self.bus == "nvme":
+            a += ["-device", "nvme,drive=%s,serial=mbt%d%s" % (drv, n, bi)]
         else:
             raise HarnessError("unknown disk bus %s" % self.bus)
         return a
@@ -1503,11 +1516,11 @@ def _cli():
     p.add_argument("--tpm", choices=["none", "tis", "crb"], default="tis")
     p.add_argument("--tpm-version", type=int, choices=[1, 2], default=2)
     p.add_argument("--banks", default="all")
-    p.add_argument("--grub", choices=["ide", "virtio"], help="boot GRUB from a disk instead")
+    p.add_argument("--grub", choices=["ide", "virtio", "vscsi", "nvme"], help="boot GRUB from a disk instead")
     p.add_argument("--workdir", default=os.path.join(OUT, "cli-linux"))
     p = sub.add_parser("svc", help="run bootsect/svc and print its checks")
     p.add_argument("--machine", default="pc", choices=["pc", "q35"])
-    p.add_argument("--bus", default="ide", choices=["ide", "virtio"])
+    p.add_argument("--bus", default="ide", choices=["ide", "virtio", "vscsi", "nvme"])
     p.add_argument("--mem", default="512")
     p.add_argument("--workdir", default=os.path.join(OUT, "cli-svc"))
     p = sub.add_parser("swtpm-log", help="summarise a swtpm log (level 20)")

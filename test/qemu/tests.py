@@ -142,11 +142,11 @@ def _check_rtc(ctx, bs, t_host):
         rtc, t_host.replace(microsecond=0)))
 
 
-def _svc(ctx, machine, bus, mem="512"):
+def _svc(ctx, machine, bus, mem="512", opts=""):
     ram = int(mem[:-1]) * 1024 if mem.upper().endswith("G") else int(mem)
     disk = _svc_disk(ram)
     t_host = datetime.datetime.utcnow()
-    r = mbtest.run_bootprog(ctx.workdir, [Disk(disk, bus)], bios=ctx.bios,
+    r = mbtest.run_bootprog(ctx.workdir, [Disk(disk, bus, opts=opts)], bios=ctx.bios,
                             machine=machine, mem=mem, timeout=90)
     expected = list(SVC_CHECKS)
     if ram > 4096:
@@ -162,6 +162,11 @@ for _m, _b, _label in (("pc", "ide", "pc-ide"), ("q35", "ide", "q35-ahci"),
                        ("pc", "virtio", "pc-virtio"), ("q35", "virtio", "q35-virtio")):
     test("svc-" + _label, ["bootsect"])(
         lambda ctx, m=_m, b=_b: _svc(ctx, m, b))
+for _m, _b, _label in (("pc", "vscsi", "pc-vscsi"), ("q35", "nvme", "q35-nvme")):
+    test("svc-" + _label, ["bootsect"])(
+        lambda ctx, m=_m, b=_b: _svc(ctx, m, b))
+test("svc-q35-nvme-4k", ["bootsect"])(lambda ctx: _svc(
+    ctx, "q35", "nvme", opts=",logical_block_size=4096,physical_block_size=4096"))
 test("svc-q35-ahci-5G", ["bootsect"])(lambda ctx: _svc(ctx, "q35", "ide", "5G"))
 test("svc-pc-ide-5G", ["bootsect"])(lambda ctx: _svc(ctx, "pc", "ide", "5G"))
 
