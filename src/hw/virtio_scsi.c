@@ -142,6 +142,27 @@ static int vscsi_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return DISK_OK;
 }
 
+// READ CAPACITY (10), then (16) when the disk is too large for (10).
+static int read_capacity(struct vscsi_ctrl *c, u8 target, u16 lun, u8 *buf,
+			 u64 *blocks, u32 *bs)
+{
+	u8 cdb[SCSI_CDB_MAX] = {SCSI_READ_CAPACITY10};
+	u32 len = SCSI_CAPACITY10_LEN;
+	for (;;) {
+		int rc = vscsi_cmd(c, target, lun, cdb, len == 8 ? 10 : 16,
+				   false, buf, len);
+		if (rc)
+			return rc;
+		if (!scsi_capacity_parse(buf, len, blocks, bs))
+			return DISK_ERR_IO;
+		if (*blocks || len == SCSI_CAPACITY16_LEN)
+			return DISK_OK;
+		cdb[0] = SCSI_SERVICE_ACTION_IN16;
+		cdb[1] = SCSI_SA_READ_CAPACITY16;
+		cdb[13] = len = SCSI_CAPACITY16_LEN;
+	}
+}
+
 // INQUIRY, then TEST UNIT READY until a power-on UNIT ATTENTION has been
 // reported (SAM-5 5.14), then READ CAPACITY (10), (16) for large disks.
 // Returns false when the target answers that there is nothing to probe
@@ -170,25 +191,9 @@ static bool probe_lun(struct vscsi_ctrl *c, u16 bdf, u8 target, u16 lun,
 	}
 	u64 blocks = 0;
 	u32 bs = 0;
-	if (!rc) {
-		cdb[0] = SCSI_READ_CAPACITY10;
-		rc = vscsi_cmd(c, target, lun, cdb, 10, false, buf,
-			       SCSI_CAPACITY10_LEN);
-		if (!rc && !scsi_capacity_parse(buf, SCSI_CAPACITY10_LEN,
-						&blocks, &bs))
-			rc = DISK_ERR_IO;
-	}
-	if (!rc && !blocks) {
-		cdb[0] = SCSI_SERVICE_ACTION_IN16;
-		cdb[1] = SCSI_SA_READ_CAPACITY16;
-		cdb[13] = SCSI_CAPACITY16_LEN;
-		rc = vscsi_cmd(c, target, lun, cdb, 16, false, buf,
-			       SCSI_CAPACITY16_LEN);
-		if (!rc && !scsi_capacity_parse(buf, SCSI_CAPACITY16_LEN,
-						&blocks, &bs))
-			rc = DISK_ERR_IO;
-	}
-	const char *why = rc	    ? "does not answer READ CAPACITY"
+	const char *why = rc ? "is not ready"
+			  : read_capacity(c, target, lun, buf, &blocks, &bs)
+			      ? "does not answer READ CAPACITY"
 			  : !blocks ? "is empty"
 			  : bs != (cd ? 2048 : 512)
 			      ? "has an unsupported block size"

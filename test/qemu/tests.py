@@ -278,6 +278,50 @@ for _k, _m, _b in (("nosig", "pc", "ide"), ("empty", "q35", "ide"),
          ["badinput"])(lambda ctx, k=_k, m=_m, b=_b: _bad_disk(ctx, k, m, b))
 
 
+# SCSI targets that answer errors, on one virtio-scsi controller: target 1
+# (bootindex=1) fails every read (QEMU's blkdebug driver injects EIO under
+# the scsi-hd), target 2 is a zero-size disk; target 0 (bootindex=2) holds
+# the good boot program. The firmware must say what is wrong with each and
+# boot the good one, in bootorder order (the failing target comes first).
+SCSI_FAULT_LINES = (
+    ("the failing read of target 1", re.compile(
+        r"Boot failed: could not read the boot sector of virtio-scsi 1:0: QEMU QEMU HARDDISK")),
+    ("the empty target 2", re.compile(
+        r"virtio-scsi 2:0: QEMU QEMU HARDDISK (is not ready|is empty|does not answer "
+        r"READ CAPACITY).*skipped")),
+)
+
+
+def _scsi_errors(ctx):
+    good = os.path.join(mbtest.OUT, "good.img")
+    good_prog = mbtest.build_bootprog("good")
+    with mbtest._build_lock:
+        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
+            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    cfg = os.path.join(ctx.workdir, "eio.cfg")
+    with open(cfg, "w") as f:
+        f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n')
+    empty = os.path.join(ctx.workdir, "empty.img")
+    open(empty, "wb").close()
+    disks = [Disk(good, "vscsi", bootindex=2, unit=0),
+             Disk(good, "vscsi", bootindex=1, unit=1, file="blkdebug:%s:%s" % (cfg, good)),
+             Disk(empty, "vscsi", unit=2)]
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine="pc", timeout=40)
+    _check_bootprog(ctx, r, ["good_disk_booted"])
+    for what, pattern in SCSI_FAULT_LINES:
+        hits = [l for l in r.serial.splitlines() if pattern.search(l)]
+        ctx.check(hits, "firmware reported %s (%s)" % (
+            what, hits[0].strip() if hits else "no line matching %s" % pattern.pattern))
+    order = [l for l in r.serial.splitlines() if l.startswith("Booting from")]
+    ctx.check(order == ["Booting from Hard Disk (virtio-scsi 1:0: QEMU QEMU HARDDISK)...",
+                        "Booting from Hard Disk (virtio-scsi 0:0: QEMU QEMU HARDDISK)..."],
+              "target 1 (bootindex=1) tried first, then target 0, the next boot device (%s)"
+              % order)
+
+
+test("baddisk-vscsi-errors-pc", ["badinput"])(_scsi_errors)
+
+
 # --------------------------------------------------------------------------
 # e. measured boot
 # --------------------------------------------------------------------------
@@ -602,6 +646,10 @@ test("tpm-grub-q35-crb-tpm2-all", ["tpm", "grub"], cost=2)(
     lambda ctx: _tpm(ctx, "q35", "crb", 2, "all", grub_bus="ide"))
 test("tpm-grub-pc-tis-tpm12", ["tpm", "grub"], cost=2)(
     lambda ctx: _tpm(ctx, "pc", "tis", 1, "sha1", grub_bus="virtio"))
+test("tpm-grub-pc-tis-tpm2-vscsi", ["tpm", "grub"], cost=2)(
+    lambda ctx: _tpm(ctx, "pc", "tis", 2, "all", grub_bus="vscsi"))
+test("tpm-grub-q35-crb-tpm2-nvme", ["tpm", "grub"], cost=2)(
+    lambda ctx: _tpm(ctx, "q35", "crb", 2, "all", grub_bus="nvme"))
 
 
 # --------------------------------------------------------------------------
