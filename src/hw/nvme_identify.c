@@ -16,7 +16,7 @@ void nvme_identify_ctrl(const u8 *id, char model[41], u32 *max_bytes)
 	// MDTS is a power of two in units of the minimum page (CAP.MPSMIN,
 	// 4 KiB in every controller this firmware drives); cap the shift.
 	u8 mdts = id[NVME_ID_CTRL_MDTS];
-	*max_bytes = mdts && mdts < 20 ? NVME_PAGE << mdts : 0;
+	*max_bytes = mdts && mdts < 20 ? (u32)NVME_PAGE << mdts : 0;
 }
 
 const char *nvme_identify_ns(const u8 *id, u64 *blocks, u32 *block_size)

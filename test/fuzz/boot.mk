@@ -11,3 +11,8 @@ FUZZ_TARGETS += fuzz_int13
 fuzz_int13_SRCS := test/fuzz/fuzz_int13.c src/int13_disk.c src/hw/block.c \
 	test/unit/host_output.c
 fuzz_int13_PARSER := src/int13_disk.c
+
+FUZZ_TARGETS += fuzz_disk_identify
+fuzz_disk_identify_SRCS := test/fuzz/fuzz_disk_identify.c src/hw/scsi_parse.c \
+	src/hw/nvme_identify.c
+fuzz_disk_identify_PARSER := src/hw/scsi_parse.c src/hw/nvme_identify.c
