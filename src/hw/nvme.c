@@ -235,20 +235,18 @@ static void setup_ctrl(u16 bdf)
 		    pci_read16(bdf, PCI_COMMAND) | PCI_CMD_MEMORY |
 			PCI_CMD_MASTER);
 	// Admin queues and IDENTIFY data are POST-only; the I/O queues and
-	// the bounce page stay in use by INT 13h after boot.
-	u8 *asq = malloc_tmp(NVME_PAGE, NVME_PAGE);
-	u8 *acq = malloc_tmp(NVME_PAGE, NVME_PAGE);
-	u8 *id = malloc_tmp(NVME_PAGE, NVME_PAGE);
+	// the bounce page stay in use by INT 13h after boot. Queues start at
+	// page boundaries (CC.MPS = 0, 4 KiB).
+	u8 *tmp = malloc_tmp(3 * NVME_PAGE, NVME_PAGE);
+	u8 *high = malloc_high(3 * NVME_PAGE, NVME_PAGE); // zeroed
 	struct nvme_ctrl *c = malloc_high(sizeof(*c), 8);
-	u8 *iosq = malloc_high(NVME_PAGE, NVME_PAGE);
-	u8 *iocq = malloc_high(NVME_PAGE, NVME_PAGE);
-	u8 *page = malloc_high(NVME_PAGE, NVME_PAGE);
-	if (!asq || !acq || !id || !c || !iosq || !iocq || !page)
+	if (!tmp || !high || !c)
 		return;
-	memset(asq, 0, NVME_PAGE);
-	memset(acq, 0, NVME_PAGE);
+	memset(tmp, 0, 2 * NVME_PAGE);
+	u8 *asq = tmp, *acq = tmp + NVME_PAGE, *id = tmp + 2 * NVME_PAGE;
+	u8 *iosq = high, *iocq = high + NVME_PAGE;
+	c->page = high + 2 * NVME_PAGE;
 	c->base = bar & ~0xFu;
-	c->page = page;
 	u64 cap = nvme_read_cap(c->base);
 	if ((cap & 0xFFFF) < QSIZE - 1) {
 		printf_console("NVMe %s: queues too small, skipped\n", where);
