@@ -283,12 +283,19 @@ for _k, _m, _b in (("nosig", "pc", "ide"), ("empty", "q35", "ide"),
 # the scsi-hd), target 2 is a zero-size disk; target 0 (bootindex=2) holds
 # the good boot program. The firmware must say what is wrong with each and
 # boot the good one, in bootorder order (the failing target comes first).
+# Targets 3 and 4 are CD-ROM drives (with and without a disc): found, but no
+# disk boot entries (CD-ROMs boot through El Torito only).
 SCSI_FAULT_LINES = (
     ("the failing read of target 1", re.compile(
         r"Boot failed: could not read the boot sector of virtio-scsi 1:0: QEMU QEMU HARDDISK")),
     ("the empty target 2", re.compile(
         r"virtio-scsi 2:0: QEMU QEMU HARDDISK (is not ready|is empty|does not answer "
         r"READ CAPACITY).*skipped")),
+    ("the CD-ROM at target 3 (2048-byte sectors: 16 MiB)", re.compile(
+        r"virtio-scsi 3:0: QEMU QEMU CD-ROM, 16 MiB, CD-ROM$")),
+    ("the CD-ROM drive without a disc at target 4", re.compile(
+        r"virtio-scsi 4:0: QEMU QEMU CD-ROM (is not ready|does not answer READ CAPACITY)"
+        r".*skipped")),
 )
 
 
@@ -305,8 +312,9 @@ def _scsi_errors(ctx):
     open(empty, "wb").close()
     disks = [Disk(good, "vscsi", bootindex=2, unit=0),
              Disk(good, "vscsi", bootindex=1, unit=1, file="blkdebug:%s:%s" % (cfg, good)),
-             Disk(empty, "vscsi", unit=2)]
-    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine="pc", timeout=40)
+             Disk(empty, "vscsi", unit=2), Disk(good, "vscsi", unit=3, cd=True)]
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine="pc", timeout=40,
+                            extra=["-device", "scsi-cd,bus=vscsi0.0,scsi-id=4"])
     _check_bootprog(ctx, r, ["good_disk_booted"])
     for what, pattern in SCSI_FAULT_LINES:
         hits = [l for l in r.serial.splitlines() if pattern.search(l)]
