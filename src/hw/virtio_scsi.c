@@ -233,16 +233,9 @@ static void setup_device(u16 bdf)
 	if (!c)
 		return;
 	struct virtio_pci *v = &c->v;
-	int bus = PCI_BUS(bdf), dev = PCI_DEV(bdf), fn = PCI_FN(bdf);
 	u64 offered;
-	if (!virtio_pci_probe(v, bdf) ||
-	    !virtio_pci_negotiate(
-		v, VIRTIO_F_VERSION_1 | VIRTIO_F_ACCESS_PLATFORM, &offered)) {
-		printf_console("virtio-scsi %02x:%02x.%x: no usable modern "
-			       "interface, skipped\n",
-			       bus, dev, fn);
+	if (!virtio_pci_start(v, bdf, "virtio-scsi", &offered))
 		return;
-	}
 	c->req = malloc_high(sizeof(*c->req), 16);
 	c->resp = malloc_high(sizeof(*c->resp), 16);
 	u8 *buf = malloc_tmp(64, 16);
@@ -250,7 +243,7 @@ static void setup_device(u16 bdf)
 	    !virtio_pci_queue(v, REQUEST_QUEUE, &c->q)) {
 		printf_console("virtio-scsi %02x:%02x.%x: queue set-up "
 			       "failed\n",
-			       bus, dev, fn);
+			       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf));
 		virtio_pci_fail(v);
 		return;
 	}
