@@ -92,7 +92,7 @@ SVC_CHECKS = [
     "int13_02_cyl2_mid", "int13_02_multi", "int13_02_cyl_high",
     "int13_02_cyl_high_first", "int13_15_type", "int13_41_edd", "int13_42_low",
     "int13_42_multi", "int13_42_above_8g", "int13_42_last",
-    "int13_42_past_end_fails", "int13_48_params", "int12_base_memory",
+    "int13_42_past_end_fails", "int13_43_write_readback", "int13_48_params", "int12_base_memory",
     "e820_walk", "e820_types_sane", "e820_no_overlap", "e820_ram_at_0",
     "e820_ram_above_1m", "e820_no_ram_in_a0000_fffff", "e820_total_ram",
     "int15_e801", "int15_88", "int1a_00_ticks", "int1a_02_time", "int1a_04_date",
