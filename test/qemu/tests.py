@@ -928,17 +928,19 @@ test("tpm-vgarom-pc", ["tpm"])(lambda ctx: _vga_rom(ctx, "pc", 3))
 test("tpm-vgarom-q35", ["tpm"])(lambda ctx: _vga_rom(ctx, "q35", 4))
 
 
-def _boot_menu(ctx, machine):
+def _boot_menu(ctx, machine, buses=("ide",), names=("HARDDISK",)):
     """-boot menu=on over the serial console: the firmware offers the menu,
-    ESC opens it, a digit picks the second entry (a disk) over the first
-    (the -kernel ROM), and that disk boots."""
+    ESC opens it, a digit picks the last entry (a disk, one per bus, listed
+    under names) over the first (the -kernel ROM), and that disk boots."""
     import subprocess
     good = os.path.join(mbtest.OUT, "good.img")
     good_prog = mbtest.build_bootprog("good")
     with mbtest._build_lock:
         if not mbtest._newer(good, [good_prog, mbtest.__file__]):
             mbtest.make_sector_disk(good, open(good_prog, "rb").read())
-    argv = mbtest.qemu_argv(ctx.bios, machine=machine, disks=[Disk(good, "ide")],
+    disks = [Disk(good, b) for b in buses]
+    pick = str(len(disks) + 1).encode()
+    argv = mbtest.qemu_argv(ctx.bios, machine=machine, disks=disks,
                             kernel=mbtest.find_kernel(), append="console=ttyS0",
                             extra=["-boot", "menu=on,splash-time=5000"])
     argv[argv.index("-serial") + 1] = "stdio"  # keys go in on stdin
@@ -957,10 +959,10 @@ def _boot_menu(ctx, machine):
             p.stdin.write(b"\x1b")
             p.stdin.flush()
             sent.append("esc")
-        if b"Select boot device" in out and b"2. " in out and "2" not in sent:
-            p.stdin.write(b"2")
+        if b"Select boot device" in out and pick + b". " in out and "pick" not in sent:
+            p.stdin.write(pick)
             p.stdin.flush()
-            sent.append("2")
+            sent.append("pick")
         time.sleep(0.05)
     if p.poll() is None:
         p.kill()
@@ -971,15 +973,22 @@ def _boot_menu(ctx, machine):
         f.write(text)
     ctx.check("Press ESC for the boot menu" in text, "the firmware offers the boot menu")
     menu = re.findall(r"^(\d)\. (.*)$", text, re.M)
-    ctx.check(len(menu) >= 2 and "Linux loader" in menu[0][1] and "HARDDISK" in menu[1][1],
-              "the menu lists the -kernel ROM first and the disk second (%s)" % menu)
-    ctx.check("BS PASS good_disk_booted" in text,
-              "choosing 2 booted the disk, not the kernel (keys sent: %s)" % sent)
+    ctx.check(len(menu) >= 1 + len(names) and "Linux loader" in menu[0][1] and
+              all(n in menu[1 + i][1] for i, n in enumerate(names)),
+              "the menu lists the -kernel ROM first, then the disks as %s (%s)"
+              % (list(names), menu))
+    booted = re.findall(r"^Booting from Hard Disk \((.*)\)\.\.\.$", text, re.M)
+    ctx.check("BS PASS good_disk_booted" in text and booted and names[-1] in booted[-1],
+              "choosing %s booted the last disk, not the kernel (keys sent: %s)"
+              % (pick.decode(), sent))
     if ctx.failed:
         ctx.note(text[-1500:])
 
 
 test("bootmenu-pc-serial", ["bootsect"])(lambda ctx: _boot_menu(ctx, "pc"))
+test("bootmenu-q35-vscsi-nvme", ["bootsect"])(lambda ctx: _boot_menu(
+    ctx, "q35", ("vscsi", "nvme"),
+    ("virtio-scsi 0:0: QEMU QEMU HARDDISK", "NVMe: QEMU NVMe Ctrl")))
 
 
 # --------------------------------------------------------------------------
