@@ -252,9 +252,10 @@ static void fill_dpte(const struct drive *d)
 
 // EDD 3.0 device path. ATA: PCI function, channel, master/slave. AHCI:
 // "SATA" with the port (EDD-4 8.20.3); the channel byte is FFh for a SATA
-// controller in native mode. virtio-blk has no EDD interface type of its
-// own: it is described as "SCSI" target 0 LUN 0 so that the OS can still
-// match the disk to its PCI function through the interface path.
+// controller in native mode. virtio-scsi: "SCSI" with its target and LUN.
+// virtio-blk and NVMe have no EDD interface type of their own: they are
+// described as "SCSI" target 0 LUN 0 so that the OS can still match the
+// disk to its PCI function through the interface path.
 static void fill_device_path(struct edd_params *p, const struct drive *d,
 			     u8 len)
 {
@@ -274,6 +275,12 @@ static void fill_device_path(struct edd_params *p, const struct drive *d,
 	case DRIVE_AHCI:
 		memcpy(p->iface, "SATA    ", 8);
 		p->dev_path[0] = d->channel;
+		break;
+	case DRIVE_VIRTIO_SCSI:
+		// T13 EDD-3 SCSI device path: word target, qword LUN.
+		memcpy(p->iface, "SCSI    ", 8);
+		p->dev_path[0] = d->channel;
+		p->dev_path[2] = d->unit;
 		break;
 	default:
 		memcpy(p->iface, "SCSI    ", 8);
