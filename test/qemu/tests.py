@@ -330,6 +330,29 @@ def _scsi_errors(ctx):
 test("baddisk-vscsi-errors-pc", ["badinput"])(_scsi_errors)
 
 
+# An NVMe controller with no namespace (no drive=): the firmware says so and
+# boots the next device, an AHCI disk. (A controller that never becomes
+# ready cannot be made in QEMU: test_scsi_nvme covers that path.)
+NVME_NO_NAMESPACE = re.compile(r"NVMe [0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: no usable namespace")
+
+
+def _nvme_empty(ctx):
+    good = os.path.join(mbtest.OUT, "good.img")
+    good_prog = mbtest.build_bootprog("good")
+    with mbtest._build_lock:
+        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
+            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    r = mbtest.run_bootprog(ctx.workdir, [Disk(good, "ide")], bios=ctx.bios, machine="q35",
+                            timeout=40, extra=["-device", "nvme,serial=mbtempty"])
+    _check_bootprog(ctx, r, ["good_disk_booted"])
+    hits = [l for l in r.serial.splitlines() if NVME_NO_NAMESPACE.search(l)]
+    ctx.check(hits, "firmware reported the NVMe controller without a namespace (%s)" % (
+        hits[0].strip() if hits else "no line matching %s" % NVME_NO_NAMESPACE.pattern))
+
+
+test("baddisk-nvme-nonamespace-q35", ["badinput"])(_nvme_empty)
+
+
 # --------------------------------------------------------------------------
 # e. measured boot
 # --------------------------------------------------------------------------
