@@ -260,8 +260,10 @@ static void setup_ctrl(u16 bdf)
 		    [NVME_CTRL_FATAL] = "reports a fatal status (CSTS.CFS)",
 		    [NVME_CTRL_UNSUPPORTED] = "needs pages other than 4 KiB",
 		};
-		printf_console("NVMe %s: controller %s (waited up to %u ms), "
-			       "skipped\n",
+		printf_console(r == NVME_CTRL_TIMEOUT
+				   ? "NVMe %s: controller %s after %u ms, "
+				     "skipped\n"
+				   : "NVMe %s: controller %s, skipped\n",
 			       where, why[r], nvme_ready_timeout_ms(cap));
 		return;
 	}
@@ -276,6 +278,8 @@ static void setup_ctrl(u16 bdf)
 	    admin(c, NVME_ADMIN_IDENTIFY, 0, id, NVME_CNS_ACTIVE_NS, 0)) {
 		printf_console("NVMe %s: admin command failed%s, skipped\n",
 			       where, c->broken ? " (timeout)" : "");
+		// Stopped, so it cannot use the POST-only admin queues later.
+		mmio_write32(c->base + NVME_REG_CC, 0);
 		return;
 	}
 	if (!c->max_bytes || c->max_bytes > MAX_XFER)

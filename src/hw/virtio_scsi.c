@@ -199,8 +199,10 @@ static bool probe_lun(struct vscsi_ctrl *c, u16 bdf, u8 target, u16 lun,
 			      ? "has an unsupported block size"
 			      : NULL;
 	if (why) {
-		printf_console("%s %s (sense key %d), skipped\n", model, why,
-			       sense_key(c));
+		int key = sense_key(c);
+		printf_console(key >= 0 ? "%s %s (sense key %d), skipped\n"
+					: "%s %s, skipped\n",
+			       model, why, key);
 		return !c->broken;
 	}
 	struct vscsi_lun *l = malloc_high(sizeof(*l), 8);
