@@ -278,6 +278,16 @@ for _k, _m, _b in (("nosig", "pc", "ide"), ("empty", "q35", "ide"),
          ["badinput"])(lambda ctx, k=_k, m=_m, b=_b: _bad_disk(ctx, k, m, b))
 
 
+def _good_disk():
+    """out/test/good.img: the "good" boot program on a 16 MiB disk."""
+    good = os.path.join(mbtest.OUT, "good.img")
+    good_prog = mbtest.build_bootprog("good")
+    with mbtest._build_lock:
+        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
+            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    return good
+
+
 # SCSI targets that answer errors, on one virtio-scsi controller: target 1
 # (bootindex=1) fails every read (QEMU's blkdebug driver injects EIO under
 # the scsi-hd), target 2 is a zero-size disk; target 0 (bootindex=2) holds
@@ -300,11 +310,7 @@ SCSI_FAULT_LINES = (
 
 
 def _scsi_errors(ctx):
-    good = os.path.join(mbtest.OUT, "good.img")
-    good_prog = mbtest.build_bootprog("good")
-    with mbtest._build_lock:
-        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
-            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    good = _good_disk()
     cfg = os.path.join(ctx.workdir, "eio.cfg")
     with open(cfg, "w") as f:
         f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n')
@@ -337,11 +343,7 @@ NVME_NO_NAMESPACE = re.compile(r"NVMe [0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: no usable 
 
 
 def _nvme_empty(ctx):
-    good = os.path.join(mbtest.OUT, "good.img")
-    good_prog = mbtest.build_bootprog("good")
-    with mbtest._build_lock:
-        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
-            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    good = _good_disk()
     r = mbtest.run_bootprog(ctx.workdir, [Disk(good, "ide")], bios=ctx.bios, machine="q35",
                             timeout=40, extra=["-device", "nvme,serial=mbtempty"])
     _check_bootprog(ctx, r, ["good_disk_booted"])
@@ -956,11 +958,7 @@ def _boot_menu(ctx, machine, buses=("ide",), names=("HARDDISK",)):
     ESC opens it, a digit picks the last entry (a disk, one per bus, listed
     under names) over the first (the -kernel ROM), and that disk boots."""
     import subprocess
-    good = os.path.join(mbtest.OUT, "good.img")
-    good_prog = mbtest.build_bootprog("good")
-    with mbtest._build_lock:
-        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
-            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
+    good = _good_disk()
     disks = [Disk(good, b) for b in buses]
     pick = str(len(disks) + 1).encode()
     argv = mbtest.qemu_argv(ctx.bios, machine=machine, disks=disks,
