@@ -7,7 +7,9 @@ boot, and TPM round-trips.
    reset vector exits at once) it boots a disk whose boot sector's first
    instruction writes to isa-debug-exit, and takes the wall time from
    starting QEMU to QEMU's exit.  Prints medians and the ratios
-   mbios/SeaBIOS and mbios/floor.
+   mbios/SeaBIOS and mbios/floor.  The same from a CD-ROM (ide-cd: PIIX IDE
+   on pc, AHCI on q35) whose El Torito no-emulation boot image is that
+   sector, for mbios and SeaBIOS.
 2. Measured direct boot.  mbios boots the test kernel and initrd
    (-kernel/-initrd/-append) without a TPM, with a TPM 2.0 with the SHA-256
    bank only and with all four banks (swtpm); the time is from starting
@@ -49,12 +51,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "test", "qemu"))
 import mbtest  # noqa: E402
 
 
-def one_run(bios, machine, disk, timeout=60):
+def one_run(bios, machine, disk, timeout=60, cdrom=False):
     argv = [mbtest.QEMU, "-accel", "tcg", "-machine", machine, "-m", "512",
             "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
             "-bios", bios,
             "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % mbtest.EXIT_PORT]
-    argv += mbtest.Disk(disk, "ide").args(0, machine)
+    argv += mbtest.Disk(disk, "ide", cdrom=cdrom).args(0, machine)
     t0 = time.perf_counter()
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, timeout=timeout)
@@ -190,20 +192,22 @@ def main():
     sector = open(mbtest.build_bootprog("exit"), "rb").read()
     with mbtest._build_lock:
         mbtest.make_sector_disk(disk, sector, size_bytes=1 << 20)
+        cd = mbtest.boot_sector_iso(os.path.join(mbtest.OUT, "bench-exit.iso"), sector)
 
     # The firmware may be rebuilt by someone else while this runs: use a copy.
     tmpdir = tempfile.mkdtemp(prefix="bench-", dir=mbtest.OUT)
     shutil.copyfile(mbios, os.path.join(tmpdir, "bios.bin"))
     mbios_label, mbios = mbios, os.path.join(tmpdir, "bios.bin")
     try:
-        return run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir)
+        return run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir, cd)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
+def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir, cd):
     firmwares = [("mbios", mbios), ("SeaBIOS", a.seabios), ("floor", floor)]
     times = {(m, n): [] for m in machines for n, _ in firmwares}
+    cdtimes = {(m, n): [] for m in machines for n, _ in firmwares[:2]}
     direct = [] if a.no_tpm else [DirectBoot(label, m, tpm, tmpdir)
                                   for m in machines for label, tpm in TPM_CONFIGS]
     dtimes = {(d.machine, d.label): [] for d in direct}
@@ -218,6 +222,8 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
         for m in machines:
             for n, f in firmwares:
                 times[(m, n)].append(one_run(f, m, disk))
+            for n, f in firmwares[:2]:
+                cdtimes[(m, n)].append(one_run(f, m, cd, cdrom=True))
         for d in direct:
             dt, text = d.run(mbios)
             dtimes[(d.machine, d.label)].append(dt)
@@ -248,6 +254,21 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
           md_table(head, rows),
           "\nfloor: an empty 64 KiB firmware whose reset vector writes to isa-debug-exit, "
           "i.e. QEMU's own start-up and exit cost.\n"]
+
+    cmed = {k: statistics.median(v) for k, v in cdtimes.items()}
+    chead = ["machine", "mbios (ms)", "SeaBIOS (ms)", "mbios/SeaBIOS", "mbios-floor (ms)",
+             "SeaBIOS-floor (ms)"]
+    crows = [[m, "%.1f" % (cmed[(m, "mbios")] * 1e3), "%.1f" % (cmed[(m, "SeaBIOS")] * 1e3),
+              "%.2f" % (cmed[(m, "mbios")] / cmed[(m, "SeaBIOS")]),
+              "%.1f" % ((cmed[(m, "mbios")] - med[(m, "floor")]) * 1e3),
+              "%.1f" % ((cmed[(m, "SeaBIOS")] - med[(m, "floor")]) * 1e3)] for m in machines]
+    print()
+    print("Time from QEMU launch to the boot image of an El Torito CD (ide-cd, no emulation; "
+          "TCG, median of %d runs, interleaved)" % a.runs)
+    print(table(chead, crows))
+    md += ["\n## From a CD-ROM\n\nQEMU launch to the El Torito boot image (the same sector, "
+           "no emulation) on an ide-cd drive (PIIX IDE on pc, AHCI on q35), median of %d "
+           "interleaved runs; floor as above.\n\n" % a.runs, md_table(chead, crows)]
 
     if not a.no_tpm:
         dmed = {k: statistics.median(v) for k, v in dtimes.items()}

@@ -4,6 +4,7 @@
 // One request at a time on the first request queue, polled. Device facts:
 // virtio 1.1 5.6 "SCSI Host Device"; commands SPC-4/SBC-3 (std/scsi.h).
 #include "autoconf.h"
+#include "hw/atapi.h"
 #include "hw/block.h"
 #include "hw/pci.h"
 #include "hw/scsi_parse.h"
@@ -142,6 +143,27 @@ static int vscsi_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return DISK_OK;
 }
 
+// The MMC commands of a CD boot (hw/atapi.c) over virtio-scsi. REQUEST
+// SENSE is answered from the sense data the device returned with the
+// previous command (5.6.6.1: autosense), which is where it is kept.
+static int vscsi_packet(struct drive *d, const u8 *cdb, void *buf, u32 len)
+{
+	struct vscsi_lun *l = container_of(d, struct vscsi_lun, d);
+	if (cdb[0] == SCSI_REQUEST_SENSE) {
+		memset(buf, 0, len);
+		memcpy(buf, l->c->resp->sense, MIN(len, 96u));
+		return DISK_OK;
+	}
+	return vscsi_cmd(l->c, d->channel, d->unit, cdb, 12, false, buf, len);
+}
+
+// A CD's medium is looked at when it is booted, as for ATAPI drives: it
+// may be inserted after POST.
+static int vscsi_cd_prepare(struct drive *d)
+{
+	return atapi_prepare(d, vscsi_packet);
+}
+
 // READ CAPACITY (10), then (16) when the disk is too large for (10).
 static int read_capacity(struct vscsi_ctrl *c, u8 target, u16 lun, u8 *buf,
 			 u64 *blocks, u32 *bs)
@@ -182,22 +204,25 @@ static bool probe_lun(struct vscsi_ctrl *c, u16 bdf, u8 target, u16 lun,
 	char model[sizeof(((struct drive *)0)->model)];
 	snprintf(model, sizeof(model), "virtio-scsi %u:%u: %s %s", target, lun,
 		 inq.vendor, inq.product);
+	// CD-ROMs: the medium is checked at boot (vscsi_cd_prepare).
 	bool cd = inq.type == SCSI_TYPE_CDROM;
-	memset(cdb, 0, sizeof(cdb));
-	for (int i = 0; i < 3; i++) {
-		rc = vscsi_cmd(c, target, lun, cdb, 6, false, NULL, 0);
-		if (sense_key(c) != SCSI_SENSE_UNIT_ATTENTION)
-			break;
-	}
 	u64 blocks = 0;
-	u32 bs = 0;
-	const char *why = rc ? "is not ready"
-			  : read_capacity(c, target, lun, buf, &blocks, &bs)
-			      ? "does not answer READ CAPACITY"
-			  : !blocks ? "is empty"
-			  : bs != (cd ? 2048 : 512)
-			      ? "has an unsupported block size"
-			      : NULL;
+	u32 bs = 2048;
+	const char *why = NULL;
+	if (!cd) {
+		memset(cdb, 0, sizeof(cdb));
+		for (int i = 0; i < 3; i++) {
+			rc = vscsi_cmd(c, target, lun, cdb, 6, false, NULL, 0);
+			if (sense_key(c) != SCSI_SENSE_UNIT_ATTENTION)
+				break;
+		}
+		why = rc ? "is not ready"
+		      : read_capacity(c, target, lun, buf, &blocks, &bs)
+			  ? "does not answer READ CAPACITY"
+		      : !blocks	  ? "is empty"
+		      : bs != 512 ? "has an unsupported block size"
+				  : NULL;
+	}
 	if (why) {
 		int key = sense_key(c);
 		printf_console(key >= 0 ? "%s %s (sense key %d), skipped\n"
@@ -212,20 +237,22 @@ static bool probe_lun(struct vscsi_ctrl *c, u16 bdf, u8 target, u16 lun,
 	memcpy(d->model, model, sizeof(model));
 	l->c = c;
 	d->type = DRIVE_VIRTIO_SCSI;
-	d->media = cd ? MEDIA_CDROM : MEDIA_DISK;
 	d->transfer = vscsi_rw;
 	d->sector_size = bs;
 	d->sectors = blocks;
+	d->read_only = cd;
+	d->prepare = cd ? vscsi_cd_prepare : NULL;
 	d->bdf = bdf;
 	d->channel = target;
 	d->unit = (u8)lun;
 	d->priv = l;
-	printf_console("%s, %u MiB%s\n", d->model, (u32)((blocks * bs) >> 20),
-		       cd ? ", CD-ROM" : "");
-	if (cd)
+	if (cd) {
+		printf_console("%s, CD-ROM\n", d->model);
 		cdrom_register(d);
-	else
+	} else {
+		printf_console("%s, %u MiB\n", d->model, (u32)(blocks >> 11));
 		drive_register(d);
+	}
 	return true;
 }
 

@@ -8,6 +8,7 @@
 
 // Operation codes (SPC-4 annex D, SBC-3 5).
 #define SCSI_TEST_UNIT_READY 0x00
+#define SCSI_REQUEST_SENSE 0x03
 #define SCSI_INQUIRY 0x12
 #define SCSI_READ_CAPACITY10 0x25
 #define SCSI_READ10 0x28
