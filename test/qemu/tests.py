@@ -2,8 +2,8 @@
 
 Every test is a function taking a Ctx; it records what it checked with
 ctx.check(cond, message).  A test passes when it recorded at least one check
-and none failed.  Groups: bootsect, linux, grub, badinput, tpm (and within
-it tpmfault, pcrdiff, tpmvariant, passthrough), s3.
+and none failed.  Groups: bootsect, linux, grub, badinput, cdrom, tpm (and
+within it tpmfault, pcrdiff, tpmvariant, passthrough), s3.
 """
 
 import base64
@@ -2151,6 +2151,316 @@ test("passthrough-prestarted-q35-crb-tpm2", ["tpm", "passthrough"])(
     lambda ctx: _passthrough(ctx, "q35", "crb", "prestarted"))
 test("passthrough-reboot-q35-tis-tpm2", ["tpm", "passthrough"], cost=2)(
     lambda ctx: _passthrough(ctx, "q35", "tis", "reboot"))
+
+
+# --------------------------------------------------------------------------
+# m. CD-ROM drives (ATAPI on PIIX IDE and AHCI) and El Torito boot
+# --------------------------------------------------------------------------
+
+CD_CHECKS = ["cd_boot_drive", "cd_4b01_status", "cd_41_edd", "cd_48_params", "cd_42_pvd",
+             "cd_42_brvd_two_sectors", "cd_42_catalog", "cd_42_image",
+             "cd_42_past_end_fails", "cd_43_write_protected", "cd_02_refused"]
+EMU_CHECKS = ["emu_08_geometry", "emu_02_read", "emu_02_last_sector",
+              "emu_03_write_protected", "emu_4b00_terminate"]
+FLOPPY_CHECKS = ["emu_11_floppy", "emu_15_floppy"]
+# The drive's name in the boot list and messages, by machine, for a CD
+# at Disk unit 2 (pc: secondary master; q35: AHCI port 2).
+CD_NAME = {"pc": "DVD/CD [ata1-0]: QEMU DVD-ROM", "q35": "DVD/CD [AHCI port 2]: QEMU DVD-ROM"}
+CD_UNIT = 2
+
+
+def _cd(path, bootindex=None, unit=CD_UNIT):
+    return Disk(path, "ide", bootindex=bootindex, unit=unit, cdrom=True)
+
+
+def _good_disk():
+    good = os.path.join(mbtest.OUT, "good.img")
+    prog = mbtest.build_bootprog("good")
+    with mbtest._build_lock:
+        if not mbtest._newer(good, [prog, mbtest.__file__]):
+            mbtest.make_sector_disk(good, open(prog, "rb").read())
+    return good
+
+
+def _cd_checks(mode):
+    return CD_CHECKS + (EMU_CHECKS if mode != "noemu" else []) + (
+        FLOPPY_CHECKS if mode == "floppy" else [])
+
+
+def _check_booting_line(ctx, r, machine):
+    want = "Booting from %s..." % CD_NAME[machine]
+    ctx.check(want in r.serial, "console: %r" % want)
+
+
+def _cdboot(ctx, machine, mode):
+    """The El Torito test program (bootsect/cdboot.c) booted from a CD:
+    no emulation, a 1.44 MB diskette or a hard disk image."""
+    iso = mbtest.cd_iso(mode)
+    r = mbtest.run_bootprog(ctx.workdir, [_cd(iso)], bios=ctx.bios, machine=machine,
+                            timeout=60)
+    _check_bootprog(ctx, r, _cd_checks(mode))
+    _check_booting_line(ctx, r, machine)
+    want = "%02x" % mbtest.CD_BOOT_DRIVE[mode]
+    ctx.check(r.bs.info.get("boot_drive") == [want], "booted with DL=%sh (%s)"
+              % (want, r.bs.info.get("boot_drive")))
+
+
+for _m, _l in (("pc", "pc-ide"), ("q35", "q35-ahci")):
+    for _mode in ("noemu", "floppy", "hdd"):
+        test("cdrom-%s-%s" % (_mode, _l), ["cdrom", "bootsect"])(
+            lambda ctx, m=_m, mode=_mode: _cdboot(ctx, m, mode))
+
+
+def _cd_grub(ctx, machine):
+    """A GRUB rescue CD (grub-mkrescue) boots Linux from the CD."""
+    iso = mbtest.grub_iso()
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine, disks=[_cd(iso)],
+                        timeout=180)
+    _check_booting_line(ctx, r, machine)
+    ctx.check("MBT-GRUB: booting" in r.serial, "GRUB ran the CD's grub.cfg")
+    rep = _check_report(ctx, r, boot="cdrom")
+    if rep.complete:
+        ctx.check(rep.cpus == 1, "guest sees 1 CPU")
+
+
+test("cdrom-grub-pc-ide", ["cdrom", "grub"], cost=2)(lambda ctx: _cd_grub(ctx, "pc"))
+test("cdrom-grub-q35-ahci", ["cdrom", "grub"], cost=2)(lambda ctx: _cd_grub(ctx, "q35"))
+
+
+def _which_booted(r):
+    """"cd" (cdboot ran), "disk" (good ran), both in boot order, or []."""
+    out = []
+    for line in r.serial.splitlines():
+        if "BS START cdboot" in line:
+            out.append("cd")
+        elif "BS START good" in line:
+            out.append("disk")
+    return out
+
+
+def _order_boot(sctx, machine, cd_index=None, disk_index=None, extra=(), iso="noemu",
+                no_reboot=True, timeout=60):
+    """The disk with bootsect/good (unit 0) and a CD (iso: a path, None for
+    a drive without medium, default the no-emulation cdboot CD)."""
+    if iso == "noemu":
+        iso = mbtest.cd_iso("noemu")
+    disks = [Disk(_good_disk(), "ide", bootindex=disk_index, unit=0),
+             _cd(iso, bootindex=cd_index)]
+    r = mbtest.run_bootprog(sctx.workdir, disks, bios=sctx.bios, machine=machine,
+                            extra=list(extra), no_reboot=no_reboot, timeout=timeout)
+    _require_run(sctx, r, "boot")
+    return r
+
+
+def _cd_bootorder(ctx, machine):
+    """bootindex= (fw_cfg bootorder) and -boot order= (CMOS) choose
+    between a disk and a CD; without either the disk boots first (QEMU's
+    default order "cad")."""
+    for label, kw, want in (
+            ("default", {}, "disk"),
+            ("bootindex-cd-first", dict(cd_index=1, disk_index=2), "cd"),
+            ("bootindex-disk-first", dict(cd_index=2, disk_index=1), "disk"),
+            ("order-d", dict(extra=["-boot", "order=d"]), "cd"),
+            ("order-dc", dict(extra=["-boot", "order=dc"]), "cd"),
+            ("order-cd", dict(extra=["-boot", "order=cd"]), "disk")):
+        sctx = ctx.sub(label)
+        r = _order_boot(sctx, machine, **kw)
+        got = _which_booted(r)
+        sctx.check(got == [want], "%s boots (%s)" % (want, got))
+        if want == "cd":
+            sctx.check(r.bs.done is not None and r.bs.done[1] == 0,
+                       "the CD's program passed its checks (%s)" % (r.bs.done,))
+
+
+test("cdrom-bootorder-pc", ["cdrom", "bootsect"], cost=3)(lambda ctx: _cd_bootorder(ctx, "pc"))
+test("cdrom-bootorder-q35", ["cdrom", "bootsect"], cost=3)(lambda ctx: _cd_bootorder(ctx, "q35"))
+
+
+def _cd_bootonce(ctx):
+    """-boot once=d: the CD boots first; its program resets the machine;
+    the next boot is from the disk (QEMU put the CMOS order back)."""
+    r = _order_boot(ctx, "pc", extra=["-boot", "once=d"], iso=mbtest.cd_iso("noemu", reboot=True),
+                    no_reboot=False)
+    got = _which_booted(r)
+    ctx.check(got == ["cd", "disk"], "CD first, disk after the reset (%s)" % got)
+    ctx.check(r.exit_code == 1, "the disk's program exited through isa-debug-exit (%s)"
+              % r.exit_code)
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("cdrom-bootonce-pc", ["cdrom", "bootsect"])(_cd_bootonce)
+
+
+def _cd_menu(ctx, machine):
+    """-boot menu=on: the menu lists the CD by a name a person knows,
+    choosing it boots it over the disk that is first."""
+    disks = [Disk(_good_disk(), "ide", unit=0), _cd(mbtest.cd_iso("noemu"))]
+    script = [("Press ESC for the boot menu", ESC), (r"2\. DVD/CD", b"2")]
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine=machine,
+                            extra=MENU, serial_script=script, timeout=60)
+    _require_run(ctx, r, "boot")
+    menu = re.findall(r"^(\d)\. (.*)$", r.serial, re.M)
+    ctx.check(("2", CD_NAME[machine]) in menu, "the menu lists '2. %s' (%s)"
+              % (CD_NAME[machine], menu))
+    ctx.check(_which_booted(r) == ["cd"], "choosing 2 booted the CD (%s; steps %s)"
+              % (_which_booted(r), r.hook))
+
+
+test("bootmenu-cdrom-pc-serial", ["cdrom", "bootsect"])(lambda ctx: _cd_menu(ctx, "pc"))
+test("bootmenu-cdrom-q35-serial", ["cdrom", "bootsect"])(lambda ctx: _cd_menu(ctx, "q35"))
+
+
+# A CD that cannot boot: the console and the debug port say why, in one
+# line, and the disk after it boots, well within the bound.
+CD_FAIL_BOUND_S = 30
+
+
+def _cd_fallback(ctx, machine, iso, why):
+    t0 = time.monotonic()
+    r = _order_boot(ctx, machine, cd_index=1, disk_index=2, iso=iso, timeout=90)
+    secs = time.monotonic() - t0
+    ctx.check(_which_booted(r) == ["disk"], "the disk boots after the CD (%s)"
+              % _which_booted(r))
+    pat = re.compile(r"Boot failed: %s: .*%s" % (re.escape(CD_NAME[machine]), why))
+    for label, text in (("console", r.serial), ("debug port", r.debug)):
+        hits = [l for l in text.splitlines() if pat.search(l)]
+        ctx.check(hits, "%s says why: %s" % (label, hits[0] if hits else
+                                            "no line matching %r" % pat.pattern))
+    ctx.check(secs < CD_FAIL_BOUND_S, "bounded: the run took %.1f s (< %d s)"
+              % (secs, CD_FAIL_BOUND_S))
+    if ctx.failed:
+        ctx.note(r.tail(20))
+
+
+def _bad_iso(kind):
+    """out/test/cd-bad-<kind>.iso: the no-emulation CD with one defect."""
+    base = mbtest.cd_iso("noemu")
+    out = os.path.join(mbtest.OUT, "cd-bad-%s.iso" % kind)
+    with mbtest._build_lock:
+        if mbtest._newer(out, [base, __file__]):
+            return out
+        img = bytearray(open(base, "rb").read())
+        sectors, cat, lba, count, _ = mbtest.iso_boot_info(base)
+        c = cat * mbtest.CD_SECTOR
+        if kind == "nobrvd":          # sector 17: the set terminator instead
+            img[17 * 2048:18 * 2048] = b"\xffCD001\x01" + b"\0" * 2041
+        elif kind == "checksum":      # validation entry checksum off by one
+            img[c + 28] ^= 0x01
+        elif kind == "key":           # 55 AA key bytes missing
+            img[c + 30:c + 32] = b"\0\0"
+        elif kind == "notbootable":   # default entry indicator 00h
+            img[c + 32] = 0
+        elif kind == "beyond":        # image starts on the last sector
+            struct.pack_into("<I", img, c + 40, sectors - 1)
+        else:
+            raise mbtest.HarnessError("unknown bad CD %s" % kind)
+        with open(out + ".tmp", "wb") as f:
+            f.write(img)
+        os.replace(out + ".tmp", out)
+    return out
+
+
+BAD_CD = {"nobrvd": "no boot record volume descriptor", "checksum": "checksum is wrong",
+          "key": "55 AA key", "notbootable": "not bootable",
+          "beyond": "beyond the end of the medium"}
+for _k, _m in (("nobrvd", "pc"), ("checksum", "q35"), ("key", "pc"), ("notbootable", "q35"),
+               ("beyond", "pc"), ("beyond", "q35")):
+    test("cdrom-bad-%s-%s" % (_k, _m), ["cdrom", "badinput"])(
+        lambda ctx, k=_k, m=_m: _cd_fallback(ctx, m, _bad_iso(k), BAD_CD[k]))
+test("cdrom-nomedium-pc-ide", ["cdrom", "badinput"])(
+    lambda ctx: _cd_fallback(ctx, "pc", None, "no medium"))
+test("cdrom-nomedium-q35-ahci", ["cdrom", "badinput"])(
+    lambda ctx: _cd_fallback(ctx, "q35", None, "no medium"))
+
+
+def _cd_insert_later(ctx, machine):
+    """A drive without medium is checked when it is booted, not in POST: the
+    only device is an empty CD; once the firmware has said so and is
+    waiting to retry, the test inserts the disc (QMP
+    blockdev-change-medium) and the next round boots it."""
+    iso = mbtest.cd_iso("noemu")
+    serial = os.path.join(ctx.workdir, "serial.log")
+
+    def insert(proc, qmp):
+        mbtest.qmp_command(qmp, "cont")
+        deadline = time.monotonic() + 30
+        while "No bootable device" not in mbtest._read(serial):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise mbtest.HarnessError("the firmware never gave up on the empty drive")
+            time.sleep(0.05)
+        mbtest.qmp_command(qmp, "blockdev-change-medium", arguments={
+            "device": "d0", "filename": iso, "format": "raw",
+            "read-only-mode": "read-only"})
+        return True
+    r = mbtest.run_bootprog(ctx.workdir, [_cd(None)], bios=ctx.bios, machine=machine,
+                            paused=True, on_start=insert, timeout=60)
+    _require_run(ctx, r, "boot")
+    ctx.check(r.hook, "the disc was inserted after the first round failed")
+    text = r.serial
+    first = text.find("no medium in the drive")
+    ctx.check(first >= 0, "first round: 'no medium in the drive'")
+    ctx.check("BS START cdboot" in text[first:], "after the insertion the CD boots")
+    ctx.check(r.bs.done is not None and r.bs.done[1] == 0 and r.exit_code == 1,
+              "the CD's program passed its checks (%s, exit %s)" % (r.bs.done, r.exit_code))
+    if ctx.failed:
+        ctx.note(r.tail(20))
+
+
+test("cdrom-insert-later-pc-ide", ["cdrom", "bootsect"], cost=2)(
+    lambda ctx: _cd_insert_later(ctx, "pc"))
+test("cdrom-insert-later-q35-ahci", ["cdrom", "bootsect"], cost=2)(
+    lambda ctx: _cd_insert_later(ctx, "q35"))
+
+
+def _cd_measured(ctx, machine, iface, version, banks="all"):
+    """A measured boot from the GRUB rescue CD: the log replays in every
+    bank, and PCR 4/5 hold the El Torito events (docs/measurements.md):
+    the action naming the drive, the boot catalog sector (PCR 5) and the
+    whole boot image as loaded (PCR 4)."""
+    tpm = Swtpm(ctx.workdir, version=version, banks=banks)
+    tpm.setup()
+    iso = mbtest.grub_iso()
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine, disks=[_cd(iso)],
+                        tpm=tpm, tpm_iface=iface, timeout=180)
+    rep = _check_report(ctx, r, boot="cdrom")
+    m = check_measured_boot(ctx, r, tpm, rep)
+    if m is None:
+        ctx.note("logs in %s" % ctx.workdir)
+        return
+    sectors, cat, lba, count, media = mbtest.iso_boot_info(iso)
+    with open(iso, "rb") as f:
+        f.seek(cat * mbtest.CD_SECTOR)
+        catalog = f.read(mbtest.CD_SECTOR)
+        f.seek(lba * mbtest.CD_SECTOR)
+        image = f.read(count * 512)
+    action = ("Booting from CD ROM device %s" % CD_NAME[machine]).encode()
+    _check_digest_of(ctx, m, 4, mbtest.EV_ACTION, action, "'%s'" % action.decode(),
+                     lambda d: d == action)
+    _check_digest_of(ctx, m, 5, mbtest.EV_IPL_PARTITION_DATA, catalog,
+                     "the boot catalog sector (LBA %d), data 'BOOT CATALOG'" % cat,
+                     lambda d: d == b"BOOT CATALOG")
+    _check_digest_of(ctx, m, 4, mbtest.EV_IPL_CODE, image,
+                     "the whole boot image (%d bytes at LBA %d), data 'EL TORITO IPL'"
+                     % (len(image), lba), lambda d: d == b"EL TORITO IPL")
+    # Order in PCR 4: separator, the action, then the image.
+    p4 = [(e.type, e.data) for e in m.events if e.pcr == 4]
+    want = [(mbtest.EV_ACTION, b"Calling INT 19h"), (mbtest.EV_SEPARATOR, b"\0" * 4),
+            (mbtest.EV_ACTION, action), (mbtest.EV_IPL_CODE, b"EL TORITO IPL")]
+    ctx.check(p4 == want, "PCR 4 events in order: INT 19h, separator, CD action, boot "
+              "image (%s)" % [(hex(t), d[:32]) for t, d in p4])
+    p5 = [(e.type, e.data) for e in m.events if e.pcr == 5]
+    ctx.check(p5 == [(mbtest.EV_SEPARATOR, b"\0" * 4),
+                     (mbtest.EV_IPL_PARTITION_DATA, b"BOOT CATALOG")],
+              "PCR 5: separator, then the boot catalog (%s)" % [(hex(t), d[:32]) for t, d in p5])
+    if ctx.failed:
+        ctx.note("logs in %s (serial.log, debug.log, eventlog.bin, pcrs/)" % ctx.workdir)
+
+
+test("tpm-cdrom-q35-crb-tpm2-all", ["tpm", "cdrom", "grub"], cost=2)(
+    lambda ctx: _cd_measured(ctx, "q35", "crb", 2))
+test("tpm-cdrom-pc-tis-tpm12", ["tpm", "cdrom", "grub"], cost=2)(
+    lambda ctx: _cd_measured(ctx, "pc", "tis", 1, "sha1"))
 
 
 def _check_no_shadowing():
