@@ -289,6 +289,8 @@ void boot_start(void)
 		boot_add_drive(drive_at(i));
 	for (int i = 0; HAVE_CDROM && i < cdrom_count(); i++)
 		boot_add_cdrom(cdrom_at(i));
+	if (HAVE_CDROM && cdrom_count())
+		cdrom_setup();
 	sort_entries();
 	for (int i = 0; i < entry_count; i++)
 		dprint(DL_INFO, "boot: %d. %s (priority %d)\n", i + 1,

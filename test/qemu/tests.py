@@ -2361,8 +2361,8 @@ def _bad_iso(kind):
     return out
 
 
-BAD_CD = {"nobrvd": "no boot record volume descriptor", "checksum": "checksum is wrong",
-          "key": "55 AA key", "notbootable": "not bootable",
+BAD_CD = {"nobrvd": "no El Torito boot record", "checksum": "validation entry.*checksum",
+          "key": "validation entry.*55 AA", "notbootable": "not bootable",
           "beyond": "beyond the end of the medium"}
 for _k, _m in (("nobrvd", "pc"), ("checksum", "q35"), ("key", "pc"), ("notbootable", "q35"),
                ("beyond", "pc"), ("beyond", "q35")):
