@@ -18,7 +18,8 @@ CFLAGS32 := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie -Os \
 	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
 FW_SRCS := $(wildcard src/*.c src/hw/*.c src/fw/*.c src/lib/*.c \
 	src/crypto/*.c src/tcgbios/*.c)
-FW_OBJS := $(patsubst src/%.c,$(OUT)/fw/%.o,$(FW_SRCS)) $(OUT)/fw/entry.o
+FW_OBJS := $(patsubst src/%.c,$(OUT)/fw/%.o,$(FW_SRCS)) $(OUT)/fw/entry.o \
+	$(OUT)/fw/hw/longmode_switch.o
 
 $(KCONFIG_CONFIG): Kconfig
 	$(PYTHON) -m olddefconfig Kconfig >/dev/null
@@ -58,6 +59,28 @@ $(OUT)/fw/%.o: src/%.c $(OUT)/autoconf.h $(OUT)/version.h
 $(OUT)/fw/entry.o: src/entry.S src/layout.h
 	@mkdir -p $(dir $@)
 	$(CC32) -m32 -Isrc -c $< -o $@
+
+# The 64-bit bulk hashing (src/crypto/lm64, run in long mode by
+# hw/longmode.c): a position-independent flat blob with no relocations,
+# included into the image by src/hw/longmode.S.
+CFLAGS64 := -m64 -std=gnu11 -ffreestanding -fpie -O2 -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -mgeneral-regs-only -mno-red-zone \
+	-fvisibility=hidden -Wall -Wextra -Werror -Isrc -I$(OUT) \
+	-ffile-prefix-map=$(CURDIR)/= -MMD -MP
+$(OUT)/fw/hash64.o: src/crypto/lm64/hash_blocks64.c $(OUT)/autoconf.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC64    $<")
+	$(Q)$(CC32) $(CFLAGS64) -c $< -o $@
+$(OUT)/fw/hash64.bin: $(OUT)/fw/hash64.o src/crypto/lm64/hash64.ld
+	ld -m elf_x86_64 -T src/crypto/lm64/hash64.ld --build-id=none -nostdlib \
+		-pie --no-dynamic-linker -z norelro --no-warn-rwx-segments -o $(OUT)/fw/hash64.elf $<
+	@! readelf -rW $(OUT)/fw/hash64.elf | grep -q 'R_X86_64' || \
+		{ echo "hash64: the blob has relocations"; exit 1; }
+	objcopy -O binary -j .text $(OUT)/fw/hash64.elf $@
+$(OUT)/fw/hw/longmode_switch.o: src/hw/longmode_switch.S src/layout.h $(OUT)/fw/hash64.bin
+	@mkdir -p $(dir $@)
+	$(CC32) -m32 -Isrc -I$(OUT)/fw -c $< -o $@
+-include $(OUT)/fw/hash64.d
 
 # The TPM SSDT for fw/acpi_tpm.c, compiled by iasl into C arrays: one
 # variant per _HID (-D TPM12 selects PNP0C31), since the two _HIDs have

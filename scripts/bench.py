@@ -1,38 +1,39 @@
 #!/usr/bin/python3
-"""Boot-time benchmark under TCG: firmware start-up, the cost of measured
-boot, and TPM round-trips.
+"""Boot-time benchmark under TCG: firmware time with and without a TPM,
+against SeaBIOS and an empty-firmware floor, where the time goes, hash
+throughput, the cost of a measured direct boot, and memory footprint.
 
-1. Boot-sector hand-off.  For each machine (pc, q35) and firmware (mbios =
-   out/bios.bin, Debian's SeaBIOS, and an "empty firmware" floor whose
-   reset vector exits at once) it boots a disk whose boot sector's first
-   instruction writes to isa-debug-exit, and takes the wall time from
-   starting QEMU to QEMU's exit.  Prints medians and the ratios
-   mbios/SeaBIOS and mbios/floor.  The same from a CD-ROM (ide-cd: PIIX IDE
-   on pc, AHCI on q35) whose El Torito no-emulation boot image is that
-   sector, for mbios and SeaBIOS.
-2. Measured direct boot.  mbios boots the test kernel and initrd
-   (-kernel/-initrd/-append) without a TPM, with a TPM 2.0 with the SHA-256
-   bank only and with all four banks (swtpm); the time is from starting
-   QEMU to the firmware's "Booting from" line on the debug port, i.e. the
-   jump to the kernel, so the difference is what measuring costs (mostly
-   hashing the kernel and initrd once per bank).
-3. TPM round-trips (one command sent and answered) of start-up and of the
-   hand-off lock: in QEMU from the firmware's debug lines "tpm: TPM x ready
-   after N round-trips" and "tpm: locked for the OS after N round-trips"
-   (cumulative, so the second includes the PCR extends of the boot), for
-   TPM 2.0 TIS, TPM 2.0 CRB and TPM 1.2 TIS; and at unit level from
-   out/unit/tpm_roundtrips --print (tpm_setup and tpm_prepare_boot alone on
-   the libtpms fake; built with make).
-
-Runs of 1 and 2 are interleaved (round-robin over all configurations, N
-rounds) so that a busy moment on the host hits every configuration alike.
+1. Boot-sector hand-off, three-way.  For each machine (pc, q35) and TPM
+   configuration (none; TPM 2.0 over TIS and over CRB with swtpm's four
+   banks; TPM 1.2 over TIS) it boots a disk whose boot sector's first
+   instruction writes to isa-debug-exit with mbios (out/bios.bin), Debian's
+   SeaBIOS and the "floor" (an empty firmware whose reset vector exits at
+   once, with the same devices, so QEMU's and swtpm's own costs are in it),
+   and takes the wall time from starting QEMU to its exit.  Firmware time =
+   firmware - floor; the ratio is mbios's firmware time over SeaBIOS's.
+   Medians of N interleaved rounds.  One more configuration per machine,
+   "none (CD-ROM)": the same sector as the no-emulation El Torito boot
+   image of a CD on an ide-cd drive (PIIX IDE on pc, AHCI on q35), no TPM.
+2. Timeline.  From mbios's own debug-port timestamps (microseconds since
+   the machine started): the median time of each POST phase ("phase:"
+   lines), of the TPM start-up and of every measurement, per configuration;
+   and the TPM round-trips with the median time each command took.
+3. Hash throughput: the firmware's hash-bench (fw_cfg
+   opt/org.mbios/hash-bench) hashes 1 MiB with every algorithm, with the
+   i386 code and with the 64-bit code, under TCG.
+4. Measured direct boot: mbios boots the test kernel and initrd with a
+   TPM 2.0 with different bank sets; the firmware's "kernel and initrd
+   measured in N us" line gives the measuring time.
+5. Memory footprint: the e820 map Linux prints, for mbios and SeaBIOS:
+   reserved below 1 MiB (EBDA and the BIOS area) and the reserved/ACPI
+   zone at the top of low RAM.
 
   scripts/bench.py [-n 7] [--bios out/bios.bin] [--seabios FILE]
-                   [--machine pc --machine q35] [--no-tpm] [--markdown FILE]
+                   [--machine pc --machine q35] [--no-tpm] [--quick]
+                   [--baseline OLD-BIOS] [--markdown FILE]
 
 This is a benchmark, not a test: nothing fails because it is slow.  It
-fails only if a run does not reach the hand-off (wrong exit status, or no
-"Booting from" line).
+fails only if a run does not reach the hand-off.
 """
 
 import argparse
@@ -51,106 +52,212 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "test", "qemu"))
 import mbtest  # noqa: E402
 
 
-def one_run(bios, machine, disk, timeout=60, cdrom=False):
-    argv = [mbtest.QEMU, "-accel", "tcg", "-machine", machine, "-m", "512",
-            "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
-            "-bios", bios,
-            "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % mbtest.EXIT_PORT]
-    argv += mbtest.Disk(disk, "ide", cdrom=cdrom).args(0, machine)
-    t0 = time.perf_counter()
-    p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, timeout=timeout)
-    dt = time.perf_counter() - t0
-    # isa-debug-exit makes QEMU exit with (value << 1) | 1: always odd.
-    if p.returncode % 2 != 1:
-        raise SystemExit("bench: %s on %s did not reach the boot sector (exit %d)\n%s"
-                         % (bios, machine, p.returncode, p.stderr.decode(errors="replace")))
-    return dt
+
+TPM_SETUPS = {            # name: (version, banks, interface)
+    "none": None,
+    "tpm2-tis": (2, "all", "tis"),
+    "tpm2-crb": (2, "all", "crb"),
+    "tpm12-tis": (1, "sha1", "tis"),
+}
 
 
-HANDOFF = b"Booting from"
-READY_RE = re.compile(r"tpm: TPM (\S+) ready after (\d+) round-trips")
-LOCKED_RE = re.compile(r"tpm: locked for the OS after (\d+) round-trips")
+class SectorBoot:
+    """One configuration of part 1: a machine, a TPM setup, and a fresh
+    swtpm started for every run (its start is not timed)."""
 
-
-class DirectBoot:
-    """Direct kernel boot to the firmware's jump to the kernel, with or
-    without a TPM.  tpm is None or (version, banks, iface)."""
-
-    def __init__(self, label, machine, tpm, workdir):
-        self.label, self.machine, self.tpm = label, machine, tpm
+    def __init__(self, machine, tpm_name, disk, workdir, cdrom=False):
+        self.machine, self.tpm_name, self.disk = machine, tpm_name, disk
+        self.cdrom = cdrom
+        self.label = tpm_name + (" (CD-ROM)" if cdrom else "")
+        self.tpm = TPM_SETUPS[tpm_name]
         self.swtpm = None
-        if tpm:
-            version, banks, _ = tpm
-            d = os.path.join(workdir, re.sub(r"\W+", "-", "%s-%s" % (machine, label)))
+        self.dbg = os.path.join(workdir, "%s-%s%s.debug" % (machine, tpm_name,
+                                                            "-cd" if cdrom else ""))
+        if self.tpm:
+            version, banks, _ = self.tpm
+            d = os.path.join(workdir, "%s-%s" % (machine, tpm_name))
             os.makedirs(d, exist_ok=True)
             # level 1: the per-command hex dumps of the tests would slow swtpm
             self.swtpm = mbtest.Swtpm(d, version=version, banks=banks, loglevel=1)
             self.swtpm.setup()
 
+    def run(self, bios, timeout=60):
+        """(seconds from QEMU's start to its exit, debug-port text)."""
+        if os.path.exists(self.dbg):
+            os.unlink(self.dbg)
+        argv = [mbtest.QEMU, "-accel", "tcg", "-machine", self.machine, "-m", "512",
+                "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
+                "-bios", bios, "-chardev", "file,id=dbg,path=" + self.dbg,
+                "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
+                "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % mbtest.EXIT_PORT]
+        argv += mbtest.Disk(self.disk, "ide", cdrom=self.cdrom).args(0, self.machine)
+        if self.swtpm:
+            self.swtpm.start()
+            argv += self.swtpm.qemu_args(self.tpm[2])
+        try:
+            t0 = time.perf_counter()
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, timeout=timeout)
+            dt = time.perf_counter() - t0
+        except subprocess.TimeoutExpired:
+            keep = os.path.join(mbtest.OUT, "bench-timeout.debug")
+            shutil.copyfile(self.dbg, keep)
+            raise SystemExit("bench: %s on %s (%s) did not exit in %d s; its debug log: %s"
+                             % (bios, self.machine, self.tpm_name, timeout, keep))
+        finally:
+            if self.swtpm:
+                self.swtpm.stop()
+        # isa-debug-exit makes QEMU exit with (value << 1) | 1: always odd.
+        if p.returncode % 2 != 1:
+            raise SystemExit("bench: %s on %s (%s) did not reach the boot sector (exit %d)\n%s"
+                             % (bios, self.machine, self.tpm_name, p.returncode,
+                                p.stderr.decode(errors="replace")))
+        return dt, mbtest._read(self.dbg)
+
+
+STAMP_RE = re.compile(r"^\[\s*(\d+)\.(\d+)\] (.*)$", re.M)
+CMD_RE = re.compile(r"tpm: command (0x[0-9a-f]+): 0x[0-9a-f]+ in (\d+) us")
+CMD_NAMES = {0x144: "Startup", 0x142: "IncrementalSelfTest", 0x143: "SelfTest",
+             0x17A: "GetCapability", 0x182: "PCR_Extend", 0x13C: "PCR_Event",
+             0x17B: "GetRandom", 0x129: "HierarchyChangeAuth", 0x99: "TPM_Startup",
+             0x4000000A: "TSC_PhysicalPresence", 0x4000000B: "TSC_ResetEstablishmentBit",
+             0x65: "TPM_GetCapability", 0x50: "TPM_SelfTestFull", 0x14: "TPM_Extend",
+             0x53: "TPM_ContinueSelfTest"}
+
+
+def timeline(text):
+    """From a debug log: ([(step, ms)] in order, the last timestamp, and
+    [(measurement, ms)]).  The time from one timestamped line to the next
+    is charged to the step the last "phase:" line started; in the tpm
+    phase, from "tcg: log at" on, to measuring POST (the image, SMBIOS,
+    ACPI).  The first step runs from the machine's start (QEMU's reset)
+    to the first line.  A measurement's time runs from the line before its
+    "tcg: measured" line: hashing, the extend and the log entry."""
+    steps, meas, cur, last = {}, [], "reset to the first debug line", 0.0
+    before = 0.0    # the last line that is not a TPM command's
+    for m in STAMP_RE.finditer(text):
+        t = int(m.group(1)) + int(m.group(2)) / 1000.0
+        steps[cur] = steps.get(cur, 0.0) + t - last
+        line = m.group(3)
+        if line.startswith("tcg: measured "):
+            meas.append((line[len("tcg: measured "):], t - before))
+        if not line.startswith("tpm: command "):
+            before = t
+        last = t
+        if line.startswith("phase: "):
+            cur = line[7:]
+        elif line.startswith("tcg: log at"):
+            cur = "tpm: measuring POST (image, SMBIOS, ACPI)"
+    return list(steps.items()), last, meas
+
+
+def tpm_commands(text):
+    """[(command name, us)] in order."""
+    return [(CMD_NAMES.get(int(c, 16), c), int(us)) for c, us in CMD_RE.findall(text)]
+
+
+def hash_bench(bios, machine, workdir, kib=1024):
+    """{(mode, alg): KiB per ms} from the firmware's hash-bench."""
+    arg = os.path.join(workdir, "hash-bench-kib")
+    with open(arg, "w") as f:
+        f.write(str(kib))
+    dbg = os.path.join(workdir, "hash-bench.debug")
+    argv = [mbtest.QEMU, "-accel", "tcg", "-machine", machine, "-m", "512", "-nodefaults",
+            "-display", "none", "-no-reboot", "-serial", "none", "-bios", bios,
+            "-chardev", "file,id=dbg,path=" + dbg,
+            "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
+            "-fw_cfg", "name=opt/org.mbios/hash-bench,file=" + arg]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    res = {}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            text = mbtest._read(dbg)
+            res = {(m, a): int(k) / (int(us) / 1000.0) for m, a, k, us in re.findall(
+                r"hash-bench: (\S+) (\S+) (\d+) KiB in (\d+) us", text)}
+            if "phase: legacy devices" in text:
+                break
+            time.sleep(0.2)
+    finally:
+        p.kill()
+        p.wait()
+    return res
+
+
+class DirectBoot:
+    """Part 4: a direct kernel boot to the firmware's jump to the kernel,
+    with a TPM 2.0 whose active banks are `banks`."""
+
+    def __init__(self, machine, banks, workdir):
+        self.machine, self.banks = machine, banks
+        d = os.path.join(workdir, re.sub(r"\W+", "-", "direct-%s-%s" % (machine, banks)))
+        os.makedirs(d, exist_ok=True)
+        self.swtpm = mbtest.Swtpm(d, version=2, banks=banks, loglevel=1)
+        self.swtpm.setup()
+
     def run(self, bios, timeout=120):
-        """Returns (seconds to the hand-off, debug-port text)."""
+        """Measuring time in ms from the firmware's own line."""
         argv = [mbtest.QEMU, "-accel", "tcg", "-machine", self.machine, "-m", "512",
                 "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
                 "-bios", bios, "-chardev", "stdio,id=dbg",
                 "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
                 "-kernel", mbtest.find_kernel(), "-initrd", mbtest.build_initramfs(),
                 "-append", mbtest.KERNEL_CMDLINE + " mbt.boot=direct"]
-        if self.swtpm:
-            self.swtpm.start()
-            argv += self.swtpm.qemu_args(self.tpm[2])
+        self.swtpm.start()
+        argv += self.swtpm.qemu_args("tis")
         out = b""
-        t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL)
         try:
-            deadline = t0 + timeout
-            while HANDOFF not in out and time.perf_counter() < deadline:
+            deadline = time.perf_counter() + timeout
+            while b"kernel and initrd measured" not in out and time.perf_counter() < deadline:
                 chunk = p.stdout.read1(4096)
                 if not chunk:
                     break
                 out += chunk
-            dt = time.perf_counter() - t0
+            while b"\n" not in out.split(b"kernel and initrd measured")[-1]:
+                chunk = p.stdout.read1(4096)
+                if not chunk:
+                    break
+                out += chunk
         finally:
             p.kill()
             p.wait()
             p.stdout.close()
-            if self.swtpm:
-                self.swtpm.stop()
-        text = out.decode(errors="replace")
-        if HANDOFF not in out:
-            raise SystemExit("bench: %s on %s (%s) did not reach the kernel hand-off\n%s"
-                             % (bios, self.machine, self.label, text[-2000:]))
-        return dt, text
+            self.swtpm.stop()
+        m = re.search(rb"kernel and initrd measured in (\d+) us \((\S+)\)", out)
+        if not m:
+            raise SystemExit("bench: direct boot on %s (%s) measured no kernel\n%s"
+                             % (self.machine, self.banks, out.decode(errors="replace")[-2000:]))
+        return int(m.group(1)) / 1000.0, m.group(2).decode()
 
 
-def tpm_counts(text):
-    """(TPM version, start-up round-trips, round-trips at the lock) from a
-    debug log, or Nones."""
-    m, l = READY_RE.search(text), LOCKED_RE.search(text)
-    return (m.group(1) if m else None, int(m.group(2)) if m else None,
-            int(l.group(1)) if l else None)
+# The test guest prints the e820 map (test/qemu/guest-init.sh).
+E820_RE = re.compile(r"MBT e820 \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.*)")
 
 
-def unit_roundtrips():
-    """{config: (setup, handoff)} from out/unit/tpm_roundtrips --print,
-    built with make; (None, message) when that is not possible."""
-    exe = os.path.join(mbtest.REPO, "out", "unit", "tpm_roundtrips")
-    r = subprocess.run(["make", "-s", "out/unit/tpm_roundtrips"], cwd=mbtest.REPO,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    if r.returncode != 0 or not os.path.exists(exe):
-        return None, "could not build out/unit/tpm_roundtrips:\n" + r.stdout.decode(
-            errors="replace")[-1500:]
-    r = subprocess.run([exe, "--print"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    counts = {}
-    for line in r.stdout.decode().splitlines():
-        f = line.split()
-        if len(f) == 7 and f[1] == "setup" and f[3] == "handoff":
-            counts[f[0]] = (int(f[2]), int(f[4]))
-    note = None
-    if r.returncode != 0:
-        note = "tpm_roundtrips: counts outside its bounds: " + r.stderr.decode().strip()
-    return counts, note
+def footprint(bios, machine, workdir):
+    """(KiB reserved below 1 MiB outside the VGA/ROM hole, KiB reserved or
+    ACPI at the top of low RAM, EBDA KiB) from the e820 map the guest
+    prints."""
+    d = os.path.join(workdir, "e820-%s-%s" % (machine, os.path.basename(bios)))
+    os.makedirs(d, exist_ok=True)
+    r = mbtest.boot_linux(d, bios=bios, machine=machine, timeout=180)
+    low = high = ebda = 0
+    for a, b, kind in E820_RE.findall(r.serial):
+        a, b = int(a, 16), int(b, 16) + 1
+        if kind.strip() == "usable":
+            continue
+        if b <= 0x100000:
+            # The 0xA0000-0xBFFFF hole is not RAM with either firmware.
+            size = (b - a) - max(0, min(b, 0xC0000) - max(a, 0xA0000))
+            low += size
+            if b <= 0xA0000:
+                ebda += b - a
+        elif a < 0x100000000 and b > 0x1000000 and b < 0xB0000000:
+            high += b - a
+    return low >> 10, high >> 10, ebda >> 10
 
 
 def table(head, rows):
@@ -164,26 +271,39 @@ def md_table(head, rows):
                      + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
 
 
-TPM_CONFIGS = [("no TPM", None), ("TPM 2.0 sha256", (2, "sha256", "tis")),
-               ("TPM 2.0 4 banks", (2, "all", "tis"))]
-# Once each, for the round-trip counts only (TIS 2.0 comes from the timed runs).
-COUNT_CONFIGS = [("tpm2-crb", "q35", (2, "all", "crb")), ("tpm12-tis", "pc", (1, "sha1", "tis"))]
+class Report:
+    """Prints each section and keeps its markdown."""
+
+    def __init__(self):
+        self.md = []
+
+    def section(self, title, intro, head, rows, note=None):
+        print("\n== %s\n%s" % (title, intro))
+        print(table(head, rows))
+        if note:
+            print(note)
+        self.md += ["\n## %s\n\n%s\n\n" % (title, intro), md_table(head, rows)]
+        if note:
+            self.md.append("\n%s\n" % note)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", "--runs", type=int, default=7, help="runs per configuration (7)")
+    ap.add_argument("-n", "--runs", type=int, default=7, help="rounds (7)")
     ap.add_argument("--bios", default=None, help="mbios image (default $MBIOS_BIOS or out/bios.bin)")
     ap.add_argument("--seabios", default=mbtest.SEABIOS)
+    ap.add_argument("--baseline", metavar="FILE",
+                    help="an earlier mbios image, timed alongside in part 1 (before/after)")
     ap.add_argument("--machine", action="append", choices=["pc", "q35"])
     ap.add_argument("--markdown", metavar="FILE", help="also write the tables as markdown")
-    ap.add_argument("--no-tpm", action="store_true",
-                    help="only the boot-sector benchmark (no measured boot, no round-trips)")
+    ap.add_argument("--no-tpm", action="store_true", help="part 1 without TPMs only")
+    ap.add_argument("--quick", action="store_true",
+                    help="skip the direct boots and the footprint (parts 4, 5)")
     a = ap.parse_args()
     machines = a.machine or ["pc", "q35"]
     mbios = os.path.abspath(a.bios or mbtest.default_bios())
-    for f in (mbios, a.seabios):
+    for f in (mbios, a.seabios) + ((a.baseline,) if a.baseline else ()):
         if not os.path.exists(f):
             print("bench: %s not found" % f, file=sys.stderr)
             return 1
@@ -206,120 +326,133 @@ def main():
 
 def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir, cd):
     firmwares = [("mbios", mbios), ("SeaBIOS", a.seabios), ("floor", floor)]
-    times = {(m, n): [] for m in machines for n, _ in firmwares}
-    cdtimes = {(m, n): [] for m in machines for n, _ in firmwares[:2]}
-    direct = [] if a.no_tpm else [DirectBoot(label, m, tpm, tmpdir)
-                                  for m in machines for label, tpm in TPM_CONFIGS]
-    dtimes = {(d.machine, d.label): [] for d in direct}
-    counts = {}
-    for _ in range(2):      # warm the page cache; not counted
-        for m in machines:
-            for n, f in firmwares:
-                one_run(f, m, disk)
-        for d in direct:
-            d.run(mbios)
+    if a.baseline:
+        firmwares.append(("baseline", os.path.abspath(a.baseline)))
+    tpms = ["none"] if a.no_tpm else list(TPM_SETUPS)
+    boots = [SectorBoot(m, t, disk, tmpdir) for m in machines for t in tpms]
+    boots += [SectorBoot(m, "none", cd, tmpdir, cdrom=True) for m in machines]
+    times = {(b.machine, b.label, n): [] for b in boots for n, _ in firmwares}
+    logs = {(b.machine, b.label): [] for b in boots}
+    for b in boots:         # warm the page cache; not counted
+        for n, f in firmwares:
+            b.run(f)
     for i in range(a.runs):
-        for m in machines:
+        for b in boots:
             for n, f in firmwares:
-                times[(m, n)].append(one_run(f, m, disk))
-            for n, f in firmwares[:2]:
-                cdtimes[(m, n)].append(one_run(f, m, cd, cdrom=True))
-        for d in direct:
-            dt, text = d.run(mbios)
-            dtimes[(d.machine, d.label)].append(dt)
-            if d.tpm and d.tpm[1] == "all":
-                counts.setdefault("tpm2-tis", (d.machine, tpm_counts(text)))
+                dt, text = b.run(f)
+                times[(b.machine, b.label, n)].append(dt)
+                if n == "mbios":
+                    logs[(b.machine, b.label)].append(text)
         print("bench: round %d/%d done" % (i + 1, a.runs), file=sys.stderr)
-    if not a.no_tpm:
-        for name, machine, tpm in COUNT_CONFIGS:
-            _, text = DirectBoot(name, machine, tpm, tmpdir).run(mbios)
-            counts[name] = (machine, tpm_counts(text))
-
-    med = {k: statistics.median(v) for k, v in times.items()}
-    head = ["machine", "mbios (ms)", "SeaBIOS (ms)", "floor (ms)",
-            "mbios/SeaBIOS", "mbios/floor", "mbios-floor (ms)", "SeaBIOS-floor (ms)"]
+    rep = Report()
+    med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+    head = ["machine", "TPM", "mbios (ms)", "SeaBIOS (ms)", "floor (ms)",
+            "mbios firmware (ms)", "SeaBIOS firmware (ms)", "mbios/SeaBIOS (firmware)"]
     rows = []
+    if a.baseline:
+        head += ["baseline firmware (ms)", "baseline/SeaBIOS (firmware)"]
+    for b in boots:
+        mb, sb, fl = (med[(b.machine, b.label, n)] for n in ("mbios", "SeaBIOS", "floor"))
+        rows.append([b.machine, b.label, "%.1f" % mb, "%.1f" % sb, "%.1f" % fl,
+                     "%.1f" % (mb - fl), "%.1f" % (sb - fl),
+                     "%.2f" % ((mb - fl) / (sb - fl)) if sb > fl else "-"])
+        if a.baseline:
+            bl = med[(b.machine, b.label, "baseline")]
+            rows[-1] += ["%.1f" % (bl - fl), "%.2f" % ((bl - fl) / (sb - fl)) if sb > fl else "-"]
+    stamp = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    rep.section("Firmware time to the boot sector",
+                "QEMU launch to the boot sector's exit under TCG, median of %d interleaved "
+                "rounds, %s. Firmware time = time - floor (an empty firmware with the same "
+                "devices and TPM). mbios: %s; SeaBIOS: %s. TPM 2.0: swtpm's four banks "
+                "(SHA-1, SHA-256, SHA-384, SHA-512); TPM 1.2: SHA-1.%s"
+                % (a.runs, stamp, mbios_label, a.seabios,
+                   " baseline: %s." % a.baseline if a.baseline else ""), head, rows)
+
+    # Part 2: timeline and TPM commands, medians over the rounds.
+    for b in boots:
+        tls = [timeline(t) for t in logs[(b.machine, b.label)]]
+        trows = []
+        for n, _ in tls[0][0]:
+            vals = [dict(tl[0]).get(n, 0.0) for tl in tls]
+            trows.append([n, "%.2f" % statistics.median(vals)])
+        trows.append(["total (to the last debug line)",
+                      "%.2f" % statistics.median(tl[1] for tl in tls)])
+        rep.section("Timeline: %s, %s" % (b.machine, b.label),
+                    "mbios's own debug-port timestamps (PM timer, from the machine's start), "
+                    "median ms per step over the rounds.", ["step", "ms"], trows)
+        if tls[0][2]:
+            mrows = [[str(j + 1), ev, "%.2f" % statistics.median(
+                tl[2][j][1] for tl in tls if len(tl[2]) > j)]
+                for j, (ev, _) in enumerate(tls[0][2])]
+            rep.section("Measurements: %s, %s" % (b.machine, b.label),
+                        "Each measurement in order, median ms from the debug line before it "
+                        "(hashing in every bank, the extend, the log entry, and any work "
+                        "without a debug line in between).",
+                        ["#", "measurement", "ms"], mrows)
+        if b.tpm:
+            cmds = [tpm_commands(t) for t in logs[(b.machine, b.label)]]
+            crows = []
+            for j, (name, _) in enumerate(cmds[0]):
+                vals = [c[j][1] for c in cmds if len(c) > j]
+                crows.append([str(j + 1), name, "%d" % statistics.median(vals)])
+            total = statistics.median(sum(us for _, us in c) for c in cmds)
+            rep.section("TPM round-trips: %s, %s" % (b.machine, b.label),
+                        "Every command the firmware sent until the boot sector, in order, "
+                        "with the median time from the first byte sent to the response "
+                        "read (us).", ["#", "command", "us"], crows,
+                        "%d round-trips, %.1f ms in all" % (len(cmds[0]), total / 1000.0))
+
+    # Part 3: hash throughput.
+    hb = hash_bench(mbios, machines[-1], tmpdir)
+    algs = ["sha1", "sha256", "sha384", "sha512", "sm3_256"]
+    hrows = [[alg] + ["%.0f" % hb[(m, alg)] if (m, alg) in hb else "-"
+                      for m in ("32-bit", "64-bit")] for alg in algs]
+    rep.section("Hash throughput under TCG",
+                "The firmware's hash-bench (opt/org.mbios/hash-bench) on %s: 1 MiB per "
+                "algorithm, KiB per ms, with the i386 code and with the 64-bit code in long "
+                "mode (SM3 has no 64-bit code)." % machines[-1],
+                ["algorithm", "i386 (KiB/ms)", "64-bit (KiB/ms)"], hrows)
+    if a.no_tpm or a.quick:
+        return finish(a, rep)
+
+    # Part 4: measured direct boot per bank set.
+    kernel, initrd = mbtest.find_kernel(), mbtest.build_initramfs()
+    dboots = [DirectBoot(machines[-1], banks, tmpdir)
+              for banks in ("sha256", "sha1,sha256", "all")]
+    dres = {d.banks: [] for d in dboots}
+    for _ in range(max(3, a.runs // 2)):
+        for d in dboots:
+            dres[d.banks].append(d.run(mbios))
+    drows = [[d.banks, "%.0f" % statistics.median(ms for ms, _ in dres[d.banks]),
+              dres[d.banks][0][1]] for d in dboots]
+    rep.section("Measured direct boot",
+                "mbios on %s with -kernel/-initrd/-append and a TPM 2.0 with these banks: "
+                "the firmware's time to measure the kernel setup, kernel, initrd and command "
+                "line (median of %d); kernel %s (%d KiB), initrd %d KiB."
+                % (machines[-1], len(dres["all"]), os.path.basename(kernel),
+                   os.path.getsize(kernel) >> 10, os.path.getsize(initrd) >> 10),
+                ["banks", "measuring (ms)", "code"], drows)
+
+    # Part 5: memory footprint.
+    frows = []
     for m in machines:
-        mb, sb, fl = med[(m, "mbios")], med[(m, "SeaBIOS")], med[(m, "floor")]
-        rows.append([m, "%.1f" % (mb * 1e3), "%.1f" % (sb * 1e3), "%.1f" % (fl * 1e3),
-                     "%.2f" % (mb / sb), "%.2f" % (mb / fl),
-                     "%.1f" % ((mb - fl) * 1e3), "%.1f" % ((sb - fl) * 1e3)])
-    print("Time from QEMU launch to boot-sector hand-off (TCG, median of %d runs, "
-          "interleaved)" % a.runs)
-    print(table(head, rows))
-    print("mbios: %s\nSeaBIOS: %s\nfloor: empty 64 KiB firmware (reset vector exits)"
-          % (mbios_label, a.seabios))
-    md = ["QEMU launch to boot-sector hand-off under TCG, median of %d interleaved runs, "
-          "%s.\n\n" % (a.runs, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")),
-          md_table(head, rows),
-          "\nfloor: an empty 64 KiB firmware whose reset vector writes to isa-debug-exit, "
-          "i.e. QEMU's own start-up and exit cost.\n"]
+        for n, f in firmwares[:2]:
+            low, high, ebda = footprint(f, m, tmpdir)
+            frows.append([m, n, str(ebda), str(low), str(high)])
+    rep.section("Memory footprint",
+                "From the e820 map Linux prints (direct boot, no TPM): KiB not usable "
+                "below 1 MiB apart from the VGA hole (the EBDA below 640 KiB, and the BIOS "
+                "area 0xC0000-0xFFFFF), and KiB reserved or ACPI at the top of low RAM "
+                "(tables, TPM log, the firmware's high zone).",
+                ["machine", "firmware", "EBDA (KiB)", "below 1 MiB (KiB)", "top of RAM (KiB)"],
+                frows)
+    return finish(a, rep)
 
-    cmed = {k: statistics.median(v) for k, v in cdtimes.items()}
-    chead = ["machine", "mbios (ms)", "SeaBIOS (ms)", "mbios/SeaBIOS", "mbios-floor (ms)",
-             "SeaBIOS-floor (ms)"]
-    crows = [[m, "%.1f" % (cmed[(m, "mbios")] * 1e3), "%.1f" % (cmed[(m, "SeaBIOS")] * 1e3),
-              "%.2f" % (cmed[(m, "mbios")] / cmed[(m, "SeaBIOS")]),
-              "%.1f" % ((cmed[(m, "mbios")] - med[(m, "floor")]) * 1e3),
-              "%.1f" % ((cmed[(m, "SeaBIOS")] - med[(m, "floor")]) * 1e3)] for m in machines]
-    print()
-    print("Time from QEMU launch to the boot image of an El Torito CD (ide-cd, no emulation; "
-          "TCG, median of %d runs, interleaved)" % a.runs)
-    print(table(chead, crows))
-    md += ["\n## From a CD-ROM\n\nQEMU launch to the El Torito boot image (the same sector, "
-           "no emulation) on an ide-cd drive (PIIX IDE on pc, AHCI on q35), median of %d "
-           "interleaved runs; floor as above.\n\n" % a.runs, md_table(chead, crows)]
 
-    if not a.no_tpm:
-        dmed = {k: statistics.median(v) for k, v in dtimes.items()}
-        labels = [l for l, _ in TPM_CONFIGS]
-        dhead = ["machine"] + ["%s (ms)" % l for l in labels] + [
-            "cost: %s (ms)" % l for l in labels[1:]]
-        drows = []
-        for m in machines:
-            base = dmed[(m, labels[0])]
-            drows.append([m] + ["%.1f" % (dmed[(m, l)] * 1e3) for l in labels] +
-                         ["+%.1f (x%.2f)" % ((dmed[(m, l)] - base) * 1e3, dmed[(m, l)] / base)
-                          for l in labels[1:]])
-        print()
-        print("mbios direct kernel boot, QEMU launch to the jump to the kernel (TCG, median "
-              "of %d runs, interleaved): the cost of measured boot" % a.runs)
-        print(table(dhead, drows))
-        kernel, initrd = mbtest.find_kernel(), mbtest.build_initramfs()
-        sizes = "kernel %s (%d KiB), initrd %d KiB, measured once per PCR bank" % (
-            kernel, os.path.getsize(kernel) >> 10, os.path.getsize(initrd) >> 10)
-        print(sizes)
-
-        unit, unit_note = unit_roundtrips()
-        rhead = ["TPM", "QEMU: machine", "QEMU: start-up", "QEMU: at hand-off (cumulative)",
-                 "unit: start-up", "unit: hand-off", "PCR extends (derived)"]
-        rrows = []
-        for name in ("tpm2-tis", "tpm2-crb", "tpm12-tis"):
-            machine, (ver, ready, locked) = counts.get(name, ("-", (None, None, None)))
-            u = (unit or {}).get(name, (None, None))
-            ext = None if None in (ready, locked, u[1]) else locked - ready - u[1]
-            rrows.append([name, machine] + ["-" if v is None else str(v)
-                                            for v in (ready, locked, u[0], u[1], ext)])
-        print()
-        print("TPM round-trips (commands sent and answered): QEMU from the firmware's debug "
-              "port (the hand-off count includes the boot's PCR extends), unit from "
-              "out/unit/tpm_roundtrips (tpm_setup, tpm_prepare_boot alone); PCR extends = "
-              "QEMU at hand-off - QEMU start-up - unit hand-off")
-        print(table(rhead, rrows))
-        if unit_note:
-            print("bench: " + unit_note)
-        md += ["\n## The cost of measured boot\n\n",
-               "mbios direct kernel boot, QEMU launch to the jump to the kernel, median of "
-               "%d interleaved runs; %s.\n\n" % (a.runs, sizes), md_table(dhead, drows),
-               "\n## TPM round-trips\n\n",
-               "Commands sent and answered. QEMU: from the firmware's debug port (the count "
-               "at hand-off is cumulative and includes the boot's PCR extends); unit: "
-               "`out/unit/tpm_roundtrips --print` (tpm_setup and tpm_prepare_boot alone, on "
-               "the libtpms fake); PCR extends = QEMU at hand-off - QEMU start-up - unit "
-               "hand-off.\n\n", md_table(rhead, rrows)]
+def finish(a, rep):
     if a.markdown:
         with open(a.markdown, "w") as f:
-            f.write("# Boot-time benchmark\n\n" + "".join(md))
+            f.write("# Boot-time benchmark (generated by scripts/bench.py)\n" + "".join(rep.md))
         print("bench: wrote %s" % a.markdown)
     return 0
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build checks that need more than one build: two clean builds must give
-# the same bytes (PCR0 must be predictable), and the 128 KiB image
+# the same bytes (PCR0 must be predictable), and the 256 KiB image
 # configuration must build too.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,13 +32,13 @@ if ! cmp "$work/a/bios.bin" "$work/b/bios.bin"; then
 fi
 echo "ok: reproducible build ($(sha256sum < "$work/a/bios.bin" | cut -c1-16)...)"
 
-echo "CONFIG_IMAGE_SIZE_KB=128" > "$work/config-128"
-KCONFIG_CONFIG="$work/config-128" /usr/bin/python3 -m olddefconfig \
+echo "CONFIG_IMAGE_SIZE_KB=256" > "$work/config-256"
+KCONFIG_CONFIG="$work/config-256" /usr/bin/python3 -m olddefconfig \
 	"$top/Kconfig" >/dev/null
-build "$top" "$work/c" "$work/config-128"
+build "$top" "$work/c" "$work/config-256"
 size=$(stat -c %s "$work/c/bios.bin")
-if [ "$size" -ne 131072 ]; then
-	echo "FAIL: 128 KiB configuration gave $size bytes" >&2
+if [ "$size" -ne 262144 ]; then
+	echo "FAIL: 256 KiB configuration gave $size bytes" >&2
 	exit 1
 fi
-echo "ok: 128 KiB configuration builds"
+echo "ok: 256 KiB configuration builds"

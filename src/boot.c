@@ -7,6 +7,7 @@
 #include "cdrom.h"
 #include "console.h"
 #include "fw/bootorder.h"
+#include "fw/e820.h"
 #include "fw/fw_cfg.h"
 #include "hw/pci.h"
 #include "hw/clock.h"
@@ -295,12 +296,19 @@ void boot_start(void)
 		boot_add_drive(drive_at(i));
 	for (int i = 0; HAVE_CDROM && i < cdrom_count(); i++)
 		boot_add_cdrom(cdrom_at(i));
+	if (HAVE_CDROM && cdrom_count())
+		cdrom_setup();
 	sort_entries();
 	for (int i = 0; i < entry_count; i++)
 		dprint(DL_INFO, "boot: %d. %s (priority %d)\n", i + 1,
 		       entries[i].desc, entries[i].prio);
 	boot_menu();
 	measure_boot_order();
+	// The OS gets the unused part of the high zone (docs/memory-map.md).
+	u32 reserved_from = high_zone_start(), used_from = high_zone_seal();
+	if (used_from > reserved_from)
+		e820_add(&bios_e820, reserved_from, used_from - reserved_from,
+			 E820_RAM);
 	free_tmp_all();
 	tcg_prepare_boot();
 	next_entry = 0;

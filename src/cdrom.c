@@ -91,7 +91,7 @@ static const char *prepare_error(int rc)
 // and any emulation is mapped.
 static const char *load(struct drive *d)
 {
-	if (!cd.buf && !(cd.buf = malloc_high(CD_SECTOR, 16)))
+	if (!cd.buf)
 		return "no memory for a CD sector buffer";
 	int rc = d->prepare ? d->prepare(d) : DISK_OK;
 	if (rc)
@@ -130,41 +130,34 @@ static const char *load(struct drive *d)
 	e->channel = d->channel;
 	e->unit = d->unit;
 	e->sectors = MIN((d->sectors - b->image_lba) * 4, 0xFFFFFFFFull);
-	snprintf(e->model, sizeof(e->model), "%s", d->model);
+	memcpy(e->model, d->model, sizeof(e->model));
 	struct eltorito_geometry g = {0};
 	if (b->media == ELTORITO_MEDIA_HDD) {
 		u8 mbr[512];
 		if (drive_read(e, 0, 1, mbr))
-			return "cannot read the hard disk image's MBR";
+			return "cannot read the disk image's MBR";
 		why = eltorito_hd_geometry(mbr, e->sectors, &g);
 	} else if (b->media != ELTORITO_MEDIA_NOEMU) {
 		why = eltorito_floppy_geometry(b->media, &g);
 	}
 	if (why)
 		return why;
-	if (g.sectors) {
+	if (g.sectors)
 		e->sectors = g.sectors;
-		if (b->sector_count > g.sectors)
-			return "the default entry loads more than the "
-			       "emulated disk holds";
-	}
+	if (b->sector_count > e->sectors)
+		return "entry loads more than the emulated disk holds";
 	u8 *image = phys_ptr((u32)b->load_seg * 16);
-	u32 bytes = b->sector_count * 512u;
 	if (drive_read(e, 0, b->sector_count, image))
 		return "cannot read the boot image";
-	tcg_measure_cdrom_image(image, bytes);
+	tcg_measure_cdrom_image(image, b->sector_count * 512u);
 
+	if (b->media == ELTORITO_MEDIA_NOEMU)
+		return NULL;
 	if (b->media == ELTORITO_MEDIA_HDD) {
 		if (!drive_register(e))
 			return "no drive number free for the emulated disk";
-		e->cylinders = g.cylinders;
-		e->heads = g.heads;
-		e->spt = g.spt;
 		drive_make_first(e);
-	} else if (b->media != ELTORITO_MEDIA_NOEMU) {
-		e->cylinders = g.cylinders;
-		e->heads = g.heads;
-		e->spt = g.spt;
+	} else {
 		static const u8 dpt[11] = {0xAF, 0x02, 0x25, 0x02, 18,	0x1B,
 					   0xFF, 0x6C, 0xF6, 0x0F, 0x08};
 		memcpy(cd.dpt, dpt, sizeof(dpt));
@@ -175,12 +168,21 @@ static const char *load(struct drive *d)
 		u16 *ivt = phys_ptr(0);
 		ivt[0x1E * 2] = a & 0xF;
 		ivt[0x1E * 2 + 1] = a >> 4;
-		e->number = 0x00;
 		bda_u16(BDA_EQUIPMENT) =
 		    (bda_u16(BDA_EQUIPMENT) & ~0xC0) | EQUIP_FLOPPY;
 	}
-	cd.emulating = b->media != ELTORITO_MEDIA_NOEMU;
+	// After drive_register, which computes a geometry of its own.
+	e->cylinders = g.cylinders;
+	e->heads = g.heads;
+	e->spt = g.spt;
+	cd.emulating = true;
 	return NULL;
+}
+
+void cdrom_setup(void)
+{
+	if (!cd.buf)
+		cd.buf = malloc_high(CD_SECTOR, 16);
 }
 
 void cdrom_boot(struct drive *d, const char *desc)

@@ -23,6 +23,11 @@
 // stack the firmware calls it on (layout.h POST_RM_STACK_OFF).
 #define CDROM_LOAD_LO 0x7000
 
+// Before the high zone is sealed, when there is a CD-ROM drive: the CD
+// sector buffer the boot and the emulated drives use (high zone: it is
+// still read after boot).
+void cdrom_setup(void);
+
 // Boot `d`: wait for the medium, read the boot record and catalog, load
 // and measure the default entry's image, map an emulated diskette (00h)
 // or hard disk (80h) if it asks for one, and jump to it with DL = its

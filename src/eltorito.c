@@ -11,17 +11,16 @@ const char *eltorito_parse_brvd(const u8 *sector, u64 sectors, u32 *catalog_lba)
 {
 	const struct eltorito_brvd *b = (const void *)sector;
 	if (b->type != 0 || memcmp(b->id, "CD001", 5) || b->version != 1)
-		return "no boot record volume descriptor at sector 17 (not an "
-		       "El Torito CD)";
+		return "no El Torito boot record at sector 17";
 	// The identifier, then zeros to the end of the 32-byte field.
 	u8 pad = 0;
 	for (u32 i = sizeof(brvd_system) - 1; i < sizeof(b->system); i++)
 		pad |= (u8)b->system[i];
 	if (memcmp(b->system, brvd_system, sizeof(brvd_system) - 1) || pad)
-		return "the boot record is not an El Torito boot record";
+		return "sector 17 is not an El Torito boot record";
 	u32 lba = b->catalog_lba;
 	if (lba <= ELTORITO_BRVD_LBA || lba >= sectors)
-		return "the boot catalog pointer is outside the medium";
+		return "boot catalog outside the medium";
 	*catalog_lba = lba;
 	return NULL;
 }
@@ -33,37 +32,32 @@ const char *eltorito_parse_catalog(const u8 *catalog, u64 sectors,
 	const struct eltorito_validation *v = (const void *)catalog;
 	const struct eltorito_entry *e = (const void *)(catalog + 32);
 	if (v->header_id != ELTORITO_HEADER_ID)
-		return "the boot catalog has no validation entry (header id "
-		       "is not 01h)";
+		return "boot catalog: bad validation entry (header id)";
 	if (v->key55 != 0x55 || v->keyAA != 0xAA)
-		return "the boot catalog's validation entry lacks its 55 AA "
-		       "key bytes";
+		return "boot catalog: bad validation entry (no 55 AA)";
 	u16 sum = 0;
 	for (u32 i = 0; i < 32; i += 2)
 		sum += (u16)(catalog[i] | catalog[i + 1] << 8);
 	if (sum)
-		return "the boot catalog's validation entry checksum is wrong";
+		return "boot catalog: bad validation entry (checksum)";
 	if (v->platform != ELTORITO_PLATFORM_X86)
-		return "the boot catalog's default entry is not for 80x86 PCs";
+		return "boot catalog: not for 80x86 PCs";
 	if (e->indicator == ELTORITO_NOT_BOOTABLE)
-		return "the boot catalog's default entry is marked not "
-		       "bootable";
+		return "boot catalog: default entry not bootable";
 	if (e->indicator != ELTORITO_BOOTABLE)
-		return "the boot catalog's default entry has an invalid boot "
-		       "indicator";
+		return "boot catalog: invalid boot indicator";
 	u8 media = e->media & ELTORITO_MEDIA_MASK;
 	if (media > ELTORITO_MEDIA_HDD)
-		return "the default entry's emulation type is unknown";
+		return "boot catalog: unknown emulation type";
 	if (!e->sector_count)
-		return "the default entry loads no sectors";
+		return "boot catalog: entry loads no sectors";
 	u32 seg = e->load_seg ? e->load_seg : ELTORITO_DEFAULT_SEG;
 	u32 start = seg * 16, bytes = e->sector_count * ELTORITO_VSECTOR;
 	if (start < win->lo || start >= win->hi || bytes > win->hi - start)
-		return "the boot image does not fit in the memory it is "
-		       "loaded to";
+		return "boot image does not fit in memory";
 	u32 lba = e->load_rba;
 	if (lba >= sectors)
-		return "the boot image starts beyond the end of the medium";
+		return "boot image starts beyond the end of the medium";
 	// The CD sectors the image occupies: what is loaded (no emulation)
 	// or the whole diskette; a hard disk image's size is in its MBR.
 	u32 vsectors = e->sector_count;
@@ -71,12 +65,11 @@ const char *eltorito_parse_catalog(const u8 *catalog, u64 sectors,
 		struct eltorito_geometry g;
 		eltorito_floppy_geometry(media, &g);
 		if (vsectors > g.sectors)
-			return "the default entry loads more than the "
-			       "emulated diskette holds";
+			return "entry loads more than the diskette holds";
 		vsectors = g.sectors;
 	}
 	if (eltorito_cd_sectors(vsectors) > sectors - lba)
-		return "the boot image extends beyond the end of the medium";
+		return "boot image goes beyond the end of the medium";
 	out->media = media;
 	out->system_type = e->system_type;
 	out->load_seg = (u16)seg;
@@ -103,7 +96,7 @@ const char *eltorito_hd_geometry(const u8 *mbr, u64 avail,
 				 struct eltorito_geometry *g)
 {
 	if (mbr[510] != 0x55 || mbr[511] != 0xAA)
-		return "the hard disk image has no MBR (no 55 AA signature)";
+		return "disk image has no MBR (55 AA)";
 	// 3.0: the image holds one partition; its ending CHS is the last
 	// sector of the disk.
 	const u8 *p = NULL;
@@ -111,19 +104,17 @@ const char *eltorito_hd_geometry(const u8 *mbr, u64 avail,
 		if (mbr[446 + i * 16 + 4])
 			p = mbr + 446 + i * 16;
 	if (!p)
-		return "the hard disk image's partition table is empty";
+		return "disk image: empty partition table";
 	u32 heads = p[5] + 1u, spt = p[6] & 0x3F;
 	u32 cyls = (p[7] | (p[6] & 0xC0u) << 2) + 1;
 	if (!spt)
-		return "the hard disk image's partition ends at sector 0 (bad "
-		       "CHS)";
+		return "disk image: partition ends at sector 0";
 	g->cylinders = (u16)cyls;
 	g->heads = (u16)heads;
 	g->spt = (u16)spt;
 	g->sectors = cyls * heads * spt;
 	g->bios_type = 0;
 	if (g->sectors > avail)
-		return "the hard disk image extends beyond the end of the "
-		       "medium";
+		return "disk image goes beyond the end of the medium";
 	return NULL;
 }

@@ -24,6 +24,7 @@ gdt:
 	.quad 0x00CF93000000FFFF	// SEL_DATA32: flat 4 GiB
 	.quad 0x00009B0F0000FFFF	// SEL_CODE16: base 0xF0000, 64 KiB
 	.quad 0x000093000000FFFF	// SEL_DATA16: base 0, 64 KiB (real-mode limits)
+	.quad 0x00AF9B000000FFFF	// SEL_CODE64: long mode (hw/longmode_switch.S)
 gdt_end:
 	.balign 4
 gdt_desc:
@@ -63,6 +64,33 @@ gdt_desc:
 	andl $~1, %eax
 	movl %eax, %cr0
 	ljmpw $BIOS_SEG, $F(\label)
+.endm
+
+// ECX dwords (a multiple of 8) from ESI to EDI, eight per loop pass: under
+// QEMU's TCG each iteration of rep movsl is a pass through translated code
+// of its own, eight times as many. A macro: there is no stack yet.
+// Clobbers EAX, EBX.
+.macro COPY_DWORDS
+1000:	movl (%esi), %eax
+	movl 4(%esi), %ebx
+	movl %eax, (%edi)
+	movl %ebx, 4(%edi)
+	movl 8(%esi), %eax
+	movl 12(%esi), %ebx
+	movl %eax, 8(%edi)
+	movl %ebx, 12(%edi)
+	movl 16(%esi), %eax
+	movl 20(%esi), %ebx
+	movl %eax, 16(%edi)
+	movl %ebx, 20(%edi)
+	movl 24(%esi), %eax
+	movl 28(%esi), %ebx
+	movl %eax, 24(%edi)
+	movl %ebx, 28(%edi)
+	addl $32, %esi
+	addl $32, %edi
+	subl $8, %ecx
+	jnz 1000b
 .endm
 
 // ---- reset ---------------------------------------------------------------
@@ -119,11 +147,11 @@ reset32:
 	cmpb $CMOS_SHUTDOWN_S3_RESUME, %al
 	jne 4f
 	movl $((FSEG_POOL_BASE - IMAGE_LOW_BASE) / 4), %ecx
-	rep movsl
+	COPY_DWORDS
 	addl $FSEG_POOL_SIZE, %esi
 	addl $FSEG_POOL_SIZE, %edi
 	movl $((IMAGE_LOW_BASE + IMAGE_LOW_SIZE - FSEG_POOL_BASE - FSEG_POOL_SIZE) / 4), %ecx
-4:	rep movsl
+4:	COPY_DWORDS
 	movl $FW_STACK_TOP, %esp
 	movl %esp, pm_stack_top
 	movl $post_main, %eax

@@ -30,6 +30,7 @@
 #define SEL_DATA32 0x10
 #define SEL_CODE16 0x18
 #define SEL_DATA16 0x20
+#define SEL_CODE64 0x28
 
 // Extended BIOS data area: BDA[0x40E] points here; it also holds the firmware
 // stack used in POST and by every interrupt service after boot.

@@ -14,6 +14,9 @@
 
 void dprint(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+// A timestamped "phase: name" line that starts a step of POST: the
+// timeline `make bench` prints (scripts/bench.py) is cut at these lines.
+#define boot_phase(name) dprint(DL_INFO, "phase: %s\n", name)
 // Shown on the console and the debug port.
 void printf_console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include "fw/fw_cfg.h"
 #include "fw/mtrr.h"
 #include "fw/platform.h"
+#include "hash_bench.h"
 #include "hw/pic_pit.h"
 #include "hw/ps2kbd.h"
 #include "hw/rtc.h"
@@ -123,25 +124,39 @@ void post_main(void)
 	if (s3_resume_requested())
 		s3_resume(); // returns only if the OS left no waking vector
 	printf_console("mbios %s on %s\n", MBIOS_VERSION, platform_name());
+	boot_phase("fw_cfg");
 	if (!fw_cfg_init())
 		printf_console("warning: no QEMU fw_cfg; defaults used\n");
+	boot_phase("memory");
 	memory_init();
+	hash_bench();
+	boot_phase("legacy devices");
 	ivt_init();
 	bda_init();
 	rtc_init();
 	pic_init(1 << 0);
 	pit_init();
+	boot_phase("keyboard");
 	ps2kbd_init();
 
+	boot_phase("pci");
 	pci_setup();
 	mtrr_setup();
+	boot_phase("acpi");
 	acpi_setup();
+	boot_phase("smbios");
 	smbios_setup();
-	if (CONFIG_TCGBIOS)
+	if (CONFIG_TCGBIOS) {
+		boot_phase("tpm");
 		tcg_setup();
+	}
+	boot_phase("vga");
 	vga_setup();
+	boot_phase("drives");
 	drives_setup();
+	boot_phase("option roms");
 	optionroms_setup();
 
+	boot_phase("boot");
 	boot_start();
 }

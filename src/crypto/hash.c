@@ -2,17 +2,36 @@
 // algorithm id.
 #include "crypto/hash.h"
 #include "crypto/md.h"
+#include "crypto/hash64.h"
 #include "lib/string.h"
 #include "std/byteorder.h"
 
+static hash64_runner runner64;
+
+void hash64_set_runner(hash64_runner run)
+{
+	runner64 = run;
+}
+
+// Below this many whole blocks the i386 code is quicker than the switch to
+// long mode and back.
+#define HASH64_MIN_BLOCKS 16
+
 void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
-	       const void *data, u32 n)
+	       u32 alg64, const void *k, const void *data, u32 n)
 {
 	const u8 *p = data;
 	u32 used = (u32)*len & (bsize - 1);
 
 	*len += n;
 	while (n) {
+		u32 blocks = n / bsize;
+		if (!used && alg64 && runner64 && blocks >= HASH64_MIN_BLOCKS &&
+		    runner64(alg64, state, p, blocks, k)) {
+			p += blocks * bsize;
+			n -= blocks * bsize;
+			continue;
+		}
 		if (!used && n >= bsize) {
 			// Whole blocks straight from the caller: no copy.
 			fn(state, p);

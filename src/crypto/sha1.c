@@ -1,6 +1,7 @@
 // SHA-1 (FIPS 180-4 6.1). Still needed: TPM 1.2 only extends SHA-1 and
 // the first record of every log carries a SHA-1 sized digest field.
 #include "crypto/hash.h"
+#include "crypto/hash64.h"
 #include "crypto/md.h"
 #include "std/byteorder.h"
 
@@ -55,7 +56,8 @@ void sha1_init(struct sha1_ctx *c)
 
 void sha1_update(struct sha1_ctx *c, const void *data, u32 len)
 {
-	md_update(c->h, c->buf, &c->len, 64, sha1_block, data, len);
+	md_update(c->h, c->buf, &c->len, 64, sha1_block, HASH64_SHA1, NULL,
+		  data, len);
 }
 
 void sha1_final(struct sha1_ctx *c, u8 out[SHA1_SIZE])

@@ -1,11 +1,12 @@
 // SHA-256 (FIPS 180-4 6.2): the bank every TPM 2.0 has.
 #include "crypto/hash.h"
+#include "crypto/hash64.h"
 #include "crypto/md.h"
 #include "std/byteorder.h"
 
 // FIPS 180-4 4.2.2: first 32 bits of the fractional parts of the cube
 // roots of the first 64 primes.
-static const u32 k256[64] = {
+const u32 sha256_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
     0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
     0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -37,7 +38,7 @@ static void sha256_block(void *state, const u8 *p)
 				     w[(t + 9) & 15];
 		}
 		u32 t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) +
-			 ((e & f) ^ (~e & g)) + k256[t] + w[t & 15];
+			 ((e & f) ^ (~e & g)) + sha256_k[t] + w[t & 15];
 		u32 t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) +
 			 ((a & b) ^ (a & c) ^ (b & c));
 		h = g;
@@ -76,7 +77,8 @@ void sha256_init(struct sha256_ctx *c)
 
 void sha256_update(struct sha256_ctx *c, const void *data, u32 len)
 {
-	md_update(c->h, c->buf, &c->len, 64, sha256_block, data, len);
+	md_update(c->h, c->buf, &c->len, 64, sha256_block, HASH64_SHA256,
+		  sha256_k, data, len);
 }
 
 void sha256_final(struct sha256_ctx *c, u8 out[SHA256_SIZE])

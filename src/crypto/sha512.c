@@ -2,13 +2,14 @@
 // additions, shifts and rotations only: nothing gcc turns into a libgcc
 // call on i386.
 #include "crypto/hash.h"
+#include "crypto/hash64.h"
 #include "crypto/md.h"
 #include "lib/string.h"
 #include "std/byteorder.h"
 
 // FIPS 180-4 4.2.3: first 64 bits of the fractional parts of the cube
 // roots of the first 80 primes.
-static const u64 k512[80] = {
+const u64 sha512_k[80] = {
     0x428a2f98d728ae22ull, 0x7137449123ef65cdull, 0xb5c0fbcfec4d3b2full,
     0xe9b5dba58189dbbcull, 0x3956c25bf348b538ull, 0x59f111f1b605d019ull,
     0x923f82a4af194f9bull, 0xab1c5ed5da6d8118ull, 0xd807aa98a3030242ull,
@@ -78,7 +79,7 @@ static void sha512_block(void *state, const u8 *p)
 		}
 		u64 e = v[4], a = v[0];
 		u64 t1 = v[7] + (ror64(e, 14) ^ ror64(e, 18) ^ ror64(e, 41)) +
-			 ((e & v[5]) ^ (~e & v[6])) + k512[t] + w[t & 15];
+			 ((e & v[5]) ^ (~e & v[6])) + sha512_k[t] + w[t & 15];
 		u64 t2 = (ror64(a, 28) ^ ror64(a, 34) ^ ror64(a, 39)) +
 			 ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
 		for (u32 i = 7; i > 0; i--)
@@ -106,7 +107,8 @@ void sha512_init(struct sha512_ctx *c)
 
 void sha512_update(struct sha512_ctx *c, const void *data, u32 len)
 {
-	md_update(c->h, c->buf, &c->len, 128, sha512_block, data, len);
+	md_update(c->h, c->buf, &c->len, 128, sha512_block, HASH64_SHA512,
+		  sha512_k, data, len);
 }
 
 void sha512_final(struct sha512_ctx *c, u8 *out)

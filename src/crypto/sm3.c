@@ -85,7 +85,7 @@ void sm3_init(struct sm3_ctx *c)
 
 void sm3_update(struct sm3_ctx *c, const void *data, u32 len)
 {
-	md_update(c->h, c->buf, &c->len, 64, sm3_block, data, len);
+	md_update(c->h, c->buf, &c->len, 64, sm3_block, 0, NULL, data, len);
 }
 
 void sm3_final(struct sm3_ctx *c, u8 out[SM3_SIZE])

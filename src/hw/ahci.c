@@ -203,9 +203,18 @@ static int port_issue(struct ahci_port *p, void *buf, u32 bytes, u32 flags)
 	if (is & IS_ERRORS || tfd & (TFD_ERR | TFD_DF)) {
 		// A packet command's CHECK CONDITION is routine (unit
 		// attention, no medium): REQUEST SENSE tells.
-		dprint(flags & HDR_ATAPI ? DL_DETAIL : DL_ERR,
-		       "ahci%d: command %02x/%02x failed: IS %08x TFD %04x\n",
-		       p->d.channel, command, ct->acmd[0], is, tfd & 0xFFFF);
+		const u8 *f = ct->cfis;
+		if (flags & HDR_ATAPI)
+			dprint(DL_DETAIL,
+			       "ahci%d: packet %02x failed: IS %08x TFD %04x\n",
+			       p->d.channel, ct->acmd[0], is, tfd & 0xFFFF);
+		else
+			dprint(DL_ERR,
+			       "ahci%d: command %02x lba %u failed: IS %08x "
+			       "TFD %04x\n",
+			       p->d.channel, command,
+			       f[4] | f[5] << 8 | f[6] << 16 | (u32)f[8] << 24,
+			       is, tfd & 0xFFFF);
 		port_recover(p);
 		return DISK_ERR_IO;
 	}
@@ -248,9 +257,10 @@ static int ahci_packet(struct drive *d, const u8 *cdb, void *buf, u32 len)
 	struct ahci_port *p = container_of(d, struct ahci_port, d);
 	build_fis(p, ATA_PACKET);
 	u8 *f = p->ct->cfis;
-	f[3] = 1;	   // DMA
-	f[5] = len & 0xFF; // byte count limit (for PIO; harmless for DMA)
-	f[6] = len >> 8;
+	u32 limit = MIN(len, 0xF800u); // byte count limit: PIO only
+	f[3] = 1;		       // DMA
+	f[5] = limit & 0xFF;
+	f[6] = limit >> 8;
 	memset(p->ct->acmd, 0, sizeof(p->ct->acmd));
 	memcpy(p->ct->acmd, cdb, 12);
 	// PRD addresses must be word aligned (4.2.3.3).

@@ -234,63 +234,6 @@ static int ata_cd_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return atapi_read(d, ata_packet, lba, count, buf);
 }
 
-static struct ata_disk *new_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq,
-				 u8 unit)
-{
-	struct ata_disk *a = malloc_high(sizeof(*a), 4);
-	if (!a)
-		return NULL;
-	a->cmd = cmd;
-	a->ctrl = ctrl;
-	a->unit = unit;
-	struct drive *d = &a->d;
-	d->bdf = bdf;
-	d->channel = chan;
-	d->unit = unit;
-	d->io_base = cmd;
-	d->ctrl_base = ctrl;
-	d->irq = irq;
-	d->priv = a;
-	return a;
-}
-
-// A packet device: IDENTIFY PACKET DEVICE, then a CD-ROM drive.
-static void setup_atapi(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
-{
-	if (!HAVE_CDROM) {
-		printf_console("ata%d-%d: ATAPI device (CD-ROM), skipped\n",
-			       chan, unit);
-		return;
-	}
-	outb(CMD_IDENTIFY_PACKET, cmd + REG_STATUS);
-	delay400(ctrl);
-	u8 st = wait_not_busy(cmd, ctrl);
-	if (st & (ST_BSY | ST_ERR) || !(st & ST_DRQ)) {
-		dprint(DL_ERR,
-		       "ata%d-%d: IDENTIFY PACKET DEVICE failed (%02x)\n", chan,
-		       unit, st);
-		return;
-	}
-	u16 id[256];
-	for (int i = 0; i < 256; i++)
-		id[i] = inw(cmd + REG_DATA);
-	char model[41];
-	const char *why = atapi_identify_parse(id, model);
-	if (why) {
-		printf_console("ata%d-%d: %s, skipped\n", chan, unit, why);
-		return;
-	}
-	struct ata_disk *a = new_unit(bdf, chan, cmd, ctrl, irq, unit);
-	if (!a)
-		return;
-	a->d.type = DRIVE_ATAPI;
-	a->d.transfer = ata_cd_rw;
-	a->d.prepare = ata_cd_prepare;
-	char where[8];
-	snprintf(where, sizeof(where), "ata%d-%d", chan, unit);
-	atapi_register(&a->d, where, model);
-}
-
 // Is anything decoding this unit's task file? Absent units read back 0 or
 // the floating bus, not the pattern.
 static bool unit_present(u16 cmd, u16 ctrl, u8 unit)
@@ -313,6 +256,20 @@ static bool is_packet_signature(u16 cmd)
 	return (m == 0x14 && h == 0xEB) || (m == 0x69 && h == 0x96);
 }
 
+// IDENTIFY DEVICE or IDENTIFY PACKET DEVICE into id[]; false when the
+// device does not answer with data.
+static bool identify(u16 cmd, u16 ctrl, u8 command, u16 *id)
+{
+	outb(command, cmd + REG_STATUS);
+	delay400(ctrl);
+	u8 st = wait_not_busy(cmd, ctrl);
+	if (st & (ST_BSY | ST_ERR) || !(st & ST_DRQ))
+		return false;
+	for (int i = 0; i < 256; i++)
+		id[i] = inw(cmd + REG_DATA);
+	return true;
+}
+
 static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 {
 	select_unit(cmd, ctrl, unit, 0);
@@ -320,45 +277,61 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 		dprint(DL_ERR, "ata%d-%d: busy after reset\n", chan, unit);
 		return;
 	}
-	if (is_packet_signature(cmd)) {
-		setup_atapi(bdf, chan, cmd, ctrl, irq, unit);
-		return;
-	}
-	outb(CMD_IDENTIFY, cmd + REG_STATUS);
-	delay400(ctrl);
-	u8 st = wait_not_busy(cmd, ctrl);
-	if (st & (ST_BSY | ST_ERR) || !(st & ST_DRQ)) {
-		// Packet devices abort IDENTIFY DEVICE and show their
-		// signature.
-		if (is_packet_signature(cmd))
-			setup_atapi(bdf, chan, cmd, ctrl, irq, unit);
-		else
-			dprint(DL_INFO,
-			       "ata%d-%d: no ATA device (status %02x)\n", chan,
-			       unit, st);
-		return;
-	}
 	u16 id[256];
-	for (int i = 0; i < 256; i++)
-		id[i] = inw(cmd + REG_DATA);
+	// Packet devices show their signature after the reset, and abort
+	// IDENTIFY DEVICE showing it again.
+	bool packet = is_packet_signature(cmd), ok = false;
+	if (!packet && !(ok = identify(cmd, ctrl, CMD_IDENTIFY, id)))
+		packet = is_packet_signature(cmd);
+	if (packet && !HAVE_CDROM) {
+		printf_console("ata%d-%d: ATAPI device (CD-ROM), skipped\n",
+			       chan, unit);
+		return;
+	}
+	if (packet)
+		ok = identify(cmd, ctrl, CMD_IDENTIFY_PACKET, id);
+	if (!ok) {
+		dprint(DL_INFO, "ata%d-%d: no %s device\n", chan, unit,
+		       packet ? "ATAPI" : "ATA");
+		return;
+	}
 	struct ata_identity ident;
-	const char *why = ata_identify_parse(id, &ident);
+	const char *why = packet ? atapi_identify_parse(id, ident.model)
+				 : ata_identify_parse(id, &ident);
 	if (why) {
 		printf_console("ata%d-%d: %s, skipped\n", chan, unit, why);
 		return;
 	}
-	struct ata_disk *a = new_unit(bdf, chan, cmd, ctrl, irq, unit);
+	struct ata_disk *a = malloc_high(sizeof(*a), 4);
 	if (!a)
 		return;
+	a->cmd = cmd;
+	a->ctrl = ctrl;
+	a->unit = unit;
+	struct drive *d = &a->d;
+	d->bdf = bdf;
+	d->channel = chan;
+	d->unit = unit;
+	d->io_base = cmd;
+	d->ctrl_base = ctrl;
+	d->irq = irq;
+	d->priv = a;
+	char where[8];
+	snprintf(where, sizeof(where), "ata%d-%d", chan, unit);
+	if (packet) {
+		d->type = DRIVE_ATAPI;
+		d->transfer = ata_cd_rw;
+		d->prepare = ata_cd_prepare;
+		atapi_register(d, where, ident.model);
+		return;
+	}
 	a->lba48 = ident.lba48;
 	u64 sectors = ident.sectors;
-	struct drive *d = &a->d;
 	d->type = DRIVE_ATA;
 	d->transfer = ata_rw;
 	d->sector_size = 512;
 	d->sectors = sectors;
-	snprintf(d->model, sizeof(d->model), "ata%d-%d: %s", chan, unit,
-		 ident.model);
+	snprintf(d->model, sizeof(d->model), "%s: %s", where, ident.model);
 	printf_console("%s, %u MiB%s\n", d->model, (u32)(sectors >> 11),
 		       a->lba48 ? " (LBA48)" : "");
 	drive_register(d);

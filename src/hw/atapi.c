@@ -129,24 +129,15 @@ int atapi_prepare(struct drive *d, atapi_packet_fn packet)
 	// READ CAPACITY(10): last LBA and block length, big-endian.
 	static const u8 cdb[12] = {CMD_READ_CAPACITY};
 	u8 cap[8];
-	for (int tries = 0;; tries++) {
-		rc = packet(d, cdb, cap, sizeof(cap));
-		if (!rc || tries == 2 || rc == DISK_ERR_TIMEOUT)
-			break;
-		u8 sense[SENSE_LEN];
-		request_sense(d, packet, sense);
-	}
+	rc = packet(d, cdb, cap, sizeof(cap));
 	if (rc)
 		return rc;
 	u32 last = get_be32(cap), block = get_be32(cap + 4);
-	if (block != 2048) {
-		dprint(DL_ERR, "atapi: %s: %u-byte sectors, not 2048\n",
-		       d->model, block);
+	dprint(DL_INFO, "atapi: %s: %u sectors of %u bytes\n", d->model,
+	       last + 1, block);
+	if (block != 2048)
 		return DISK_ERR_IO;
-	}
 	d->sectors = (u64)last + 1;
-	dprint(DL_INFO, "atapi: %s: %u sectors of 2048 bytes\n", d->model,
-	       last + 1);
 	return DISK_OK;
 }
 

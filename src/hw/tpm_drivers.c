@@ -212,6 +212,17 @@ static u32 tis_burst(struct tpm_dev *dev, u32 sts)
 	}
 }
 
+// TPM_INTF_CAPABILITY's Data Transfer Size Support above "legacy" allows
+// FIFO accesses wider than a byte (PTP 1.3, 6.5.2.7, and TIS 1.3): four
+// bytes per access cut the MMIO exits of a command to a quarter under
+// QEMU. A TIS 1.2 TPM is only ever accessed a byte at a time.
+static bool tis_wide_fifo(const struct tpm_dev *dev)
+{
+	u32 ifver = (dev->intf_cap & TIS_CAP_IFVER_MASK) >> TIS_CAP_IFVER_SHIFT;
+	return (dev->intf_cap & TIS_CAP_XFER_MASK) &&
+	       ifver != TIS_CAP_IFVER_TIS12;
+}
+
 static int tis_send(struct tpm_dev *dev, u32 sts, u32 fifo, const u8 *cmd,
 		    u32 len)
 {
@@ -226,8 +237,13 @@ static int tis_send(struct tpm_dev *dev, u32 sts, u32 fifo, const u8 *cmd,
 			       dev->timeout_d, sent);
 			return TPM_E_BURST;
 		}
-		u32 n = sent < len - 1 ? MIN(burst, len - 1 - sent) : 1;
-		for (u32 i = 0; i < n; i++)
+		u32 end =
+		    sent + (sent < len - 1 ? MIN(burst, len - 1 - sent) : 1);
+		while (tis_wide_fifo(dev) && end - sent >= 4) {
+			mmio_write32(fifo, get_le32(cmd + sent));
+			sent += 4;
+		}
+		while (sent < end)
 			mmio_write8(fifo, cmd[sent++]);
 		u32 v;
 		if (!wait32(dev, sts, TIS_STS_VALID, TIS_STS_VALID,
@@ -264,8 +280,12 @@ static int tis_recv(struct tpm_dev *dev, u32 sts, u32 fifo, u8 *buf, u32 len)
 			       "tpm tis: burstCount 0 reading byte %u\n", got);
 			return TPM_E_BURST;
 		}
-		u32 n = MIN(burst, len - got);
-		for (u32 i = 0; i < n; i++)
+		u32 end = got + MIN(burst, len - got);
+		while (tis_wide_fifo(dev) && end - got >= 4) {
+			put_le32(buf + got, mmio_read32(fifo));
+			got += 4;
+		}
+		while (got < end)
 			buf[got++] = mmio_read8(fifo);
 	}
 	return TPM_OK;

@@ -71,6 +71,13 @@ void free_tmp_all(void)
 	tmp_next = TMP_ZONE_START;
 }
 
+u32 high_zone_seal(void)
+{
+	// The next allocation would have failed anyway once the OS runs.
+	high_start = ALIGN_DOWN(high_next, 0x1000);
+	return high_start;
+}
+
 u32 high_zone_start(void)
 {
 	return high_start;

@@ -14,6 +14,10 @@ void *malloc_fseg(u32 size, u32 align);
 void *malloc_high(u32 size, u32 align);
 void *malloc_tmp(u32 size, u32 align);
 void free_tmp_all(void);
+// Before boot: no more high allocations; the zone shrinks to what is used
+// (4 KiB aligned) and its new start is returned, so the rest goes back to
+// the OS as RAM.
+u32 high_zone_seal(void);
 // The reserved high zone: [start, end).
 u32 high_zone_start(void);
 u32 high_zone_end(void);

@@ -217,6 +217,7 @@
 #define TPM2_CC_PCR_Allocate 0x0000012B
 #define TPM2_CC_CreatePrimary 0x00000131
 #define TPM2_CC_PCR_Event 0x0000013C
+#define TPM2_CC_IncrementalSelfTest 0x00000142
 #define TPM2_CC_SelfTest 0x00000143
 #define TPM2_CC_Startup 0x00000144
 #define TPM2_CC_Shutdown 0x00000145

@@ -97,6 +97,11 @@ void tpm2_active_banks(const struct tpm2_banks *all, struct tpm2_banks *act);
 int tpm2_startup(struct tpm_dev *dev, u16 type);
 int tpm2_shutdown(struct tpm_dev *dev, u16 type);
 int tpm2_selftest(struct tpm_dev *dev, bool full);
+// IncrementalSelfTest of the hash algorithms of `banks` (Library Part 3,
+// 10.3): what measuring needs, tested before its first use; the TPM tests
+// the rest when the OS first uses it.
+int tpm2_incremental_selftest(struct tpm_dev *dev,
+			      const struct tpm2_banks *banks);
 // GetCapability(TPM_CAP_PCRS): every implemented bank and its selection.
 int tpm2_get_pcr_banks(struct tpm_dev *dev, struct tpm2_banks *all);
 // GetCapability(TPM_CAP_TPM_PROPERTIES) for one property.

@@ -214,6 +214,7 @@ static int setup(void **state)
 	snprintf(cd.d.model, sizeof(cd.d.model), "DVD/CD [test]");
 	assert_true(cdrom_register(&cd.d));
 	assert_int_equal(cd.d.sector_size, 2048);
+	cdrom_setup();
 	memset(&disk, 0, sizeof(disk));
 	disk.d.type = DRIVE_ATA;
 	disk.d.transfer = disk_transfer;

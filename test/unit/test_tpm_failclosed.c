@@ -169,7 +169,8 @@ static void test_garbage(void **state)
 static void test_error_on_startup_command20(void **state)
 {
 	(void)state;
-	static const u32 codes[] = {TPM2_CC_Startup, TPM2_CC_SelfTest,
+	static const u32 codes[] = {TPM2_CC_Startup,
+				    TPM2_CC_IncrementalSelfTest,
 				    TPM2_CC_GetCapability};
 	for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
 		setup_tis20(NULL);
@@ -227,7 +228,7 @@ static void test_garbled_capability(void **state)
 static void test_cap_refused20(void **state)
 {
 	(void)state;
-	fake_tpm_fail_command(TPM2_CC_SelfTest, TPM2_RC_FAILURE, 1);
+	fake_tpm_fail_command(TPM2_CC_IncrementalSelfTest, TPM2_RC_FAILURE, 1);
 	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), TPM2_RC_FAILURE);
 	fake_tpm_fail_command(TPM2_CC_PCR_Event, TPM2_RC_FAILURE, 1);
 	assert_int_equal(tpm_cap_pcrs(&st), 0);
@@ -261,7 +262,7 @@ static void test_cap_refused12(void **state)
 static void test_selftest_testing_once(void **state)
 {
 	(void)state;
-	fake_tpm_fail_command(TPM2_CC_SelfTest, TPM2_RC_TESTING, 1);
+	fake_tpm_fail_command(TPM2_CC_IncrementalSelfTest, TPM2_RC_TESTING, 1);
 	assert_int_equal(tpm_setup(&st, TPM_MMIO_BASE), 0);
 	assert_true(tpm_usable(&st));
 	assert_int_equal(tpm_prepare_boot(&st), 0);

@@ -48,7 +48,7 @@ static void test_setup20(void **state)
 	assert_true(tpm_usable(&st));
 	assert_false(st.failed);
 	assert_int_equal(st.version, TPM_VER_20);
-	// Startup, SelfTest, GetCapability.
+	// Startup, GetCapability, IncrementalSelfTest.
 	assert_int_equal(tpm_round_trips(&st), 3);
 	assert_int_equal(host_console_lines(), lines);
 	assert_true(st.banks.count >= 1);

@@ -17,10 +17,11 @@ struct config {
 	const char *name;
 	enum fake_iface iface;
 	int version;
-	// Bounds: start-up is Startup, SelfTest and the queries it needs (PCR
-	// banks; for 1.2 physical presence, timeouts, durations, flags);
-	// hand-off is the lock (2.0: GetRandom + HierarchyChangeAuth; 1.2:
-	// TSC_PhysicalPresence). One spare each before this test complains.
+	// Bounds: start-up is Startup, IncrementalSelfTest and the queries it
+	// needs (PCR banks; for 1.2 physical presence, timeouts, durations,
+	// flags); hand-off is the lock (2.0: GetRandom +
+	// HierarchyChangeAuth; 1.2: TSC_PhysicalPresence). One spare each
+	// before this test complains.
 	u32 setup_min, setup_max, handoff_min, handoff_max;
 };
 

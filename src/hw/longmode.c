@@ -1,0 +1,70 @@
+// Long mode for bulk hashing (hw/longmode.h): an identity map of the low
+// 4 GiB with 2 MiB pages (Intel SDM vol. 3, 4.5 "4-Level Paging"), built
+// in POST scratch memory for each session, and the runner that crypto's
+// md_update calls.
+#include "hw/longmode.h"
+#include "autoconf.h"
+#include "crypto/hash64.h"
+#include "lib/memalloc.h"
+#include "lib/string.h"
+
+u32 longmode_call(u32 pml4, u32 alg, void *state, const u8 *data, u32 nblocks,
+		  const void *k);
+
+#define PTE_PRESENT 0x1
+#define PTE_WRITE 0x2
+#define PTE_LARGE 0x80 // a 2 MiB page in a page directory
+#define CPUID_EXT_LM (1u << 29)
+
+static u32 pml4_addr;
+
+static void cpuid(u32 leaf, u32 *a, u32 *d)
+{
+	u32 b, c;
+	asm volatile("cpuid"
+		     : "=a"(*a), "=b"(b), "=c"(c), "=d"(*d)
+		     : "a"(leaf));
+}
+
+static bool cpu_has_long_mode(void)
+{
+	u32 a, d;
+	cpuid(0x80000000, &a, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, &a, &d);
+	return d & CPUID_EXT_LM;
+}
+
+static bool run(u32 alg, void *state, const u8 *data, u32 nblocks,
+		const void *k)
+{
+	return pml4_addr && longmode_call(pml4_addr, alg, state, data, nblocks,
+					  k) == nblocks;
+}
+
+bool longmode_hash_begin(void)
+{
+	if (!CONFIG_HASH64 || !cpu_has_long_mode())
+		return false;
+	// PML4, one PDPT, four page directories.
+	u64 *t = malloc_tmp(6 * 4096, 4096);
+	if (!t)
+		return false;
+	u64 *pml4 = t, *pdpt = t + 512, *pd = t + 1024;
+	memset(t, 0, 2 * 4096);
+	pml4[0] = (u32)pdpt | PTE_PRESENT | PTE_WRITE;
+	for (u32 i = 0; i < 4; i++)
+		pdpt[i] = (u32)(pd + 512 * i) | PTE_PRESENT | PTE_WRITE;
+	for (u32 i = 0; i < 4 * 512; i++)
+		pd[i] = (u64)i << 21 | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+	pml4_addr = (u32)pml4;
+	hash64_set_runner(run);
+	return true;
+}
+
+void longmode_hash_end(void)
+{
+	hash64_set_runner(NULL);
+	pml4_addr = 0;
+}

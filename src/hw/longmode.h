@@ -1,0 +1,15 @@
+// Bulk hashing in 64-bit long mode (src/crypto/lm64): while a session is
+// open, runs of whole blocks of SHA-1/256/384/512 go to the 64-bit code.
+// Only the firmware's own measurements open one (POST, the direct-boot
+// kernel), never INT 1Ah: the page tables live in POST scratch memory.
+#ifndef MBIOS_HW_LONGMODE_H
+#define MBIOS_HW_LONGMODE_H
+
+#include "std/types.h"
+
+// False (and the i386 code does all) when the CPU has no long mode, the
+// build leaves it out, or there is no scratch memory.
+bool longmode_hash_begin(void);
+void longmode_hash_end(void);
+
+#endif
