@@ -11,7 +11,9 @@ throughput, the cost of a measured direct boot, and memory footprint.
    once, with the same devices, so QEMU's and swtpm's own costs are in it),
    and takes the wall time from starting QEMU to its exit.  Firmware time =
    firmware - floor; the ratio is mbios's firmware time over SeaBIOS's.
-   Medians of N interleaved rounds.
+   Medians of N interleaved rounds.  One more configuration per machine,
+   "none (CD-ROM)": the same sector as the no-emulation El Torito boot
+   image of a CD on an ide-cd drive (PIIX IDE on pc, AHCI on q35), no TPM.
 2. Timeline.  From mbios's own debug-port timestamps (microseconds since
    the machine started): the median time of each POST phase ("phase:"
    lines), of the TPM start-up and of every measurement, per configuration;
@@ -63,11 +65,14 @@ class SectorBoot:
     """One configuration of part 1: a machine, a TPM setup, and a fresh
     swtpm started for every run (its start is not timed)."""
 
-    def __init__(self, machine, tpm_name, disk, workdir):
+    def __init__(self, machine, tpm_name, disk, workdir, cdrom=False):
         self.machine, self.tpm_name, self.disk = machine, tpm_name, disk
+        self.cdrom = cdrom
+        self.label = tpm_name + (" (CD-ROM)" if cdrom else "")
         self.tpm = TPM_SETUPS[tpm_name]
         self.swtpm = None
-        self.dbg = os.path.join(workdir, "%s-%s.debug" % (machine, tpm_name))
+        self.dbg = os.path.join(workdir, "%s-%s%s.debug" % (machine, tpm_name,
+                                                            "-cd" if cdrom else ""))
         if self.tpm:
             version, banks, _ = self.tpm
             d = os.path.join(workdir, "%s-%s" % (machine, tpm_name))
@@ -85,7 +90,7 @@ class SectorBoot:
                 "-bios", bios, "-chardev", "file,id=dbg,path=" + self.dbg,
                 "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
                 "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % mbtest.EXIT_PORT]
-        argv += mbtest.Disk(self.disk, "ide").args(0, self.machine)
+        argv += mbtest.Disk(self.disk, "ide", cdrom=self.cdrom).args(0, self.machine)
         if self.swtpm:
             self.swtpm.start()
             argv += self.swtpm.qemu_args(self.tpm[2])
@@ -307,25 +312,27 @@ def main():
     sector = open(mbtest.build_bootprog("exit"), "rb").read()
     with mbtest._build_lock:
         mbtest.make_sector_disk(disk, sector, size_bytes=1 << 20)
+        cd = mbtest.boot_sector_iso(os.path.join(mbtest.OUT, "bench-exit.iso"), sector)
 
     # The firmware may be rebuilt by someone else while this runs: use a copy.
     tmpdir = tempfile.mkdtemp(prefix="bench-", dir=mbtest.OUT)
     shutil.copyfile(mbios, os.path.join(tmpdir, "bios.bin"))
     mbios_label, mbios = mbios, os.path.join(tmpdir, "bios.bin")
     try:
-        return run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir)
+        return run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir, cd)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
+def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir, cd):
     firmwares = [("mbios", mbios), ("SeaBIOS", a.seabios), ("floor", floor)]
     if a.baseline:
         firmwares.append(("baseline", os.path.abspath(a.baseline)))
     tpms = ["none"] if a.no_tpm else list(TPM_SETUPS)
     boots = [SectorBoot(m, t, disk, tmpdir) for m in machines for t in tpms]
-    times = {(b.machine, b.tpm_name, n): [] for b in boots for n, _ in firmwares}
-    logs = {(b.machine, b.tpm_name): [] for b in boots}
+    boots += [SectorBoot(m, "none", cd, tmpdir, cdrom=True) for m in machines]
+    times = {(b.machine, b.label, n): [] for b in boots for n, _ in firmwares}
+    logs = {(b.machine, b.label): [] for b in boots}
     for b in boots:         # warm the page cache; not counted
         for n, f in firmwares:
             b.run(f)
@@ -333,9 +340,9 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
         for b in boots:
             for n, f in firmwares:
                 dt, text = b.run(f)
-                times[(b.machine, b.tpm_name, n)].append(dt)
+                times[(b.machine, b.label, n)].append(dt)
                 if n == "mbios":
-                    logs[(b.machine, b.tpm_name)].append(text)
+                    logs[(b.machine, b.label)].append(text)
         print("bench: round %d/%d done" % (i + 1, a.runs), file=sys.stderr)
     rep = Report()
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
@@ -345,12 +352,12 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
     if a.baseline:
         head += ["baseline firmware (ms)", "baseline/SeaBIOS (firmware)"]
     for b in boots:
-        mb, sb, fl = (med[(b.machine, b.tpm_name, n)] for n in ("mbios", "SeaBIOS", "floor"))
-        rows.append([b.machine, b.tpm_name, "%.1f" % mb, "%.1f" % sb, "%.1f" % fl,
+        mb, sb, fl = (med[(b.machine, b.label, n)] for n in ("mbios", "SeaBIOS", "floor"))
+        rows.append([b.machine, b.label, "%.1f" % mb, "%.1f" % sb, "%.1f" % fl,
                      "%.1f" % (mb - fl), "%.1f" % (sb - fl),
                      "%.2f" % ((mb - fl) / (sb - fl)) if sb > fl else "-"])
         if a.baseline:
-            bl = med[(b.machine, b.tpm_name, "baseline")]
+            bl = med[(b.machine, b.label, "baseline")]
             rows[-1] += ["%.1f" % (bl - fl), "%.2f" % ((bl - fl) / (sb - fl)) if sb > fl else "-"]
     stamp = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
     rep.section("Firmware time to the boot sector",
@@ -363,33 +370,33 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir):
 
     # Part 2: timeline and TPM commands, medians over the rounds.
     for b in boots:
-        tls = [timeline(t) for t in logs[(b.machine, b.tpm_name)]]
+        tls = [timeline(t) for t in logs[(b.machine, b.label)]]
         trows = []
         for n, _ in tls[0][0]:
             vals = [dict(tl[0]).get(n, 0.0) for tl in tls]
             trows.append([n, "%.2f" % statistics.median(vals)])
         trows.append(["total (to the last debug line)",
                       "%.2f" % statistics.median(tl[1] for tl in tls)])
-        rep.section("Timeline: %s, %s" % (b.machine, b.tpm_name),
+        rep.section("Timeline: %s, %s" % (b.machine, b.label),
                     "mbios's own debug-port timestamps (PM timer, from the machine's start), "
                     "median ms per step over the rounds.", ["step", "ms"], trows)
         if tls[0][2]:
             mrows = [[str(j + 1), ev, "%.2f" % statistics.median(
                 tl[2][j][1] for tl in tls if len(tl[2]) > j)]
                 for j, (ev, _) in enumerate(tls[0][2])]
-            rep.section("Measurements: %s, %s" % (b.machine, b.tpm_name),
+            rep.section("Measurements: %s, %s" % (b.machine, b.label),
                         "Each measurement in order, median ms from the debug line before it "
                         "(hashing in every bank, the extend, the log entry, and any work "
                         "without a debug line in between).",
                         ["#", "measurement", "ms"], mrows)
         if b.tpm:
-            cmds = [tpm_commands(t) for t in logs[(b.machine, b.tpm_name)]]
+            cmds = [tpm_commands(t) for t in logs[(b.machine, b.label)]]
             crows = []
             for j, (name, _) in enumerate(cmds[0]):
                 vals = [c[j][1] for c in cmds if len(c) > j]
                 crows.append([str(j + 1), name, "%d" % statistics.median(vals)])
             total = statistics.median(sum(us for _, us in c) for c in cmds)
-            rep.section("TPM round-trips: %s, %s" % (b.machine, b.tpm_name),
+            rep.section("TPM round-trips: %s, %s" % (b.machine, b.label),
                         "Every command the firmware sent until the boot sector, in order, "
                         "with the median time from the first byte sent to the response "
                         "read (us).", ["#", "command", "us"], crows,

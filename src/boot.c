@@ -4,12 +4,14 @@
 #include "autoconf.h"
 #include "hw/block.h"
 #include "bregs.h"
+#include "cdrom.h"
 #include "console.h"
 #include "fw/bootorder.h"
 #include "fw/e820.h"
 #include "fw/fw_cfg.h"
 #include "hw/pci.h"
 #include "hw/clock.h"
+#include "hw/rtc.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "lib/memalloc.h"
@@ -21,7 +23,7 @@ void handle_18(struct bregs *r);
 void handle_19(struct bregs *r);
 int keyboard_wait(u32 timeout_ms);
 
-enum boot_kind { BOOT_BEV, BOOT_DRIVE };
+enum boot_kind { BOOT_BEV, BOOT_DRIVE, BOOT_CDROM };
 
 struct boot_entry {
 	enum boot_kind kind;
@@ -49,7 +51,7 @@ static struct boot_entry *new_entry(void)
 	}
 	struct boot_entry *e = &entries[entry_count++];
 	memset(e, 0, sizeof(*e));
-	e->loc = (struct boot_location){NULL, -1, -1, -1, -1};
+	e->loc = (struct boot_location){NULL, -1, -1, -1, -1, -1};
 	e->prio = NO_PRIORITY + entry_count;
 	return e;
 }
@@ -84,11 +86,49 @@ void boot_add_drive(struct drive *d)
 	e->drive = d;
 	e->loc.pci_slot = PCI_DEV(d->bdf);
 	e->loc.pci_fn = d->bdf & 7;
-	if (d->type != DRIVE_VIRTIO_BLK) {
+	// bootorder paths: ".../scsi@S/channel@0/disk@TARGET,LUN" and
+	// ".../pci1b36,0010@S/namespace@NSID,0" (QEMU 7.2).
+	if (d->type == DRIVE_VIRTIO_SCSI) {
+		e->loc.unit = d->channel;
+		e->loc.lun = d->unit;
+	} else if (d->type == DRIVE_NVME) {
+		e->loc.lun = d->unit;
+	} else if (d->type != DRIVE_VIRTIO_BLK) {
 		e->loc.channel = d->channel;
 		e->loc.unit = d->unit;
 	}
 	snprintf(e->desc, sizeof(e->desc), "%s", d->model);
+}
+
+void boot_add_cdrom(struct drive *d)
+{
+	boot_add_drive(d);
+	if (entry_count && entries[entry_count - 1].drive == d)
+		entries[entry_count - 1].kind = BOOT_CDROM;
+}
+
+// QEMU's -boot order=/once= in CMOS (pc and q35 alike): 3Dh bits 0-3 the
+// first device, 4-7 the second, 38h bits 4-7 the third; 1 diskette, 2 hard
+// disk, 3 CD-ROM, 4 network (the BEVs). The rank of each kind in that
+// list, 3 when it is not listed; without a valid list QEMU's default
+// "cad" (disks, then CD-ROMs, then the rest).
+static void cmos_boot_order(int rank[5])
+{
+	u32 order = cmos_read(0x3D) | (cmos_read(0x38) & 0xF0u) << 4;
+	bool any = false;
+	for (int k = 0; k < 5; k++)
+		rank[k] = 3;
+	for (int i = 0; i < 3; i++, order >>= 4) {
+		u32 k = order & 0xF;
+		if (k >= 1 && k <= 4 && rank[k] == 3) {
+			rank[k] = i;
+			any = true;
+		}
+	}
+	if (!any) {
+		rank[2] = 0;
+		rank[3] = 1;
+	}
 }
 
 static void sort_entries(void)
@@ -98,18 +138,27 @@ static void sort_entries(void)
 	u32 len = 0;
 	if (f && f->size) {
 		len = MIN(f->size, 4096u);
-		text = malloc_tmp(len, 1);
-		if (text)
+		text = malloc_tmp(len + 1, 1);
+		if (text) {
 			fw_cfg_read(f->select, 0, text, len);
+			text[len] = 0;
+			dprint(DL_INFO, "boot: bootorder:\n%s\n", text);
+		}
 	}
+	// Without a bootindex: the CMOS order of disks, CD-ROMs and BEVs
+	// (QEMU lists a -kernel ROM in bootorder, always).
+	int rank[5];
+	cmos_boot_order(rank);
+	static const u8 kind_code[] = {
+	    [BOOT_BEV] = 4, [BOOT_DRIVE] = 2, [BOOT_CDROM] = 3};
 	for (int i = 0; i < entry_count; i++) {
 		int p = text ? bootorder_find(text, len, &entries[i].loc) : -1;
-		// Without a bootindex: disks before network-style BEVs, except
-		// a -kernel ROM, which QEMU always lists.
-		if (p >= 0)
-			entries[i].prio = p;
-		else if (entries[i].kind == BOOT_DRIVE)
-			entries[i].prio = NO_PRIORITY / 2 + i;
+		if (p < 0)
+			p = NO_PRIORITY / 2 +
+			    rank[kind_code[entries[i].kind]] *
+				MAX_BOOT_ENTRIES +
+			    i;
+		entries[i].prio = p;
 	}
 	for (int i = 1; i < entry_count; i++) {
 		struct boot_entry e = entries[i];
@@ -215,6 +264,8 @@ static void NORETURN boot_continue(void)
 			struct boot_entry *e = &entries[next_entry++];
 			if (e->kind == BOOT_BEV)
 				boot_bev(e);
+			else if (HAVE_CDROM && e->kind == BOOT_CDROM)
+				cdrom_boot(e->drive, e->desc);
 			else
 				boot_drive(e);
 			tcg_measure_boot_failed();
@@ -243,6 +294,10 @@ void boot_start(void)
 {
 	for (int i = 0; i < drive_count(); i++)
 		boot_add_drive(drive_at(i));
+	for (int i = 0; HAVE_CDROM && i < cdrom_count(); i++)
+		boot_add_cdrom(cdrom_at(i));
+	if (HAVE_CDROM && cdrom_count())
+		cdrom_setup();
 	sort_entries();
 	for (int i = 0; i < entry_count; i++)
 		dprint(DL_INFO, "boot: %d. %s (priority %d)\n", i + 1,

@@ -11,6 +11,8 @@ struct drive;
 void boot_add_bev(u16 seg, u16 off, const char *desc, const char *fw_path,
 		  u16 bdf);
 void boot_add_drive(struct drive *d);
+// A CD-ROM drive (registry, cdrom_at): booted through El Torito.
+void boot_add_cdrom(struct drive *d);
 // Build the boot order and boot; tries each entry, never returns.
 void boot_start(void) NORETURN;
 

@@ -1,9 +1,13 @@
 // INT 13h disk services for hard disks (DL >= 80h): the IBM AT functions in
 // CHS terms on the logical geometry from block.c, and the EDD 3.0 extensions
-// (41h-48h) in LBA terms. There is no diskette support: DL < 80h answers
-// "no such drive" or "not ready".
+// (41h-48h) in LBA terms. There are no diskette drives: DL < 80h answers
+// "no such drive" or "not ready", except for the diskette an El Torito CD
+// emulates. A booted CD (cdrom.c) is drive E0h with 2048-byte sectors
+// (EDD functions only) and answers 4Bh.
 #include "hw/block.h"
+#include "autoconf.h"
 #include "bregs.h"
+#include "cdrom.h"
 #include "hw/pci.h"
 #include "lib/string.h"
 #include "output.h"
@@ -17,6 +21,7 @@ void handle_13(struct bregs *r);
 #define RET_WRITE_PROTECT 0x03
 #define RET_NOT_FOUND 0x04  // sector not found: beyond the end of the disk
 #define RET_CONTROLLER 0x20 // the device reported an error
+#define RET_NO_MEDIA 0x31   // EDD: no media in drive
 #define RET_TIMEOUT 0x80    // not ready / no answer
 
 #define BDA_FD_STATUS 0x41
@@ -62,6 +67,7 @@ STATIC_ASSERT(offsetof(struct edd_params, dev_path) == 0x38, "EDD layout");
 
 #define EDD_FLAG_DMA_BOUNDARY 0x01 // DMA boundary errors handled
 #define EDD_FLAG_CHS_VALID 0x02
+#define EDD_FLAG_REMOVABLE 0x04
 #define EDD_FLAG_WRITE_VERIFY 0x08
 
 // Phoenix EDD 3.0 "Device Parameter Table Extension" (ATA only).
@@ -82,12 +88,18 @@ STATIC_ASSERT(sizeof(struct edd_dpte) == 16, "DPTE is 16 bytes");
 #define DPTE_OPT_CHS_XLATE 0x0008
 #define DPTE_OPT_LBA 0x0010
 #define DPTE_OPT_XLATE_LBA_ASSIST 0x0200 // bits 9-10 = 01
+#define DPTE_OPT_REMOVABLE 0x0020
+#define DPTE_OPT_ATAPI 0x0040
 
 // EDD-4 8.20: the DPTE may be a buffer the next call overwrites.
 static struct edd_dpte dpte;
 // Bounce area for verify (no caller buffer); DMA-safe alignment.
 static u8 scratch[SECTOR] ALIGNED(16);
-static u8 last_status[MAX_DRIVES];
+// Last status per drive: 80h+ by number, then the emulated diskette and
+// the CD.
+#define SLOT_FLOPPY MAX_DRIVES
+#define SLOT_CD (MAX_DRIVES + 1)
+static u8 last_status[MAX_DRIVES + 2];
 
 enum xfer_op { OP_READ, OP_WRITE, OP_WRITE_VERIFY, OP_VERIFY, OP_SEEK };
 
@@ -102,6 +114,8 @@ static u8 status_of(int rc)
 		return RET_TIMEOUT;
 	case DISK_ERR_WRITE_PROTECT:
 		return RET_WRITE_PROTECT;
+	case DISK_ERR_NO_MEDIA:
+		return RET_NO_MEDIA;
 	default:
 		return RET_CONTROLLER;
 	}
@@ -109,8 +123,11 @@ static u8 status_of(int rc)
 
 static int verify_sector(struct drive *d, u64 lba, const u8 *expect)
 {
-	int rc = drive_read(d, lba, 1, scratch);
-	if (rc == DISK_OK && expect && memcmp(scratch, expect, SECTOR))
+	u8 *buf = scratch;
+	if (HAVE_CDROM && d->sector_size != SECTOR)
+		buf = cdrom_scratch();
+	int rc = drive_read(d, lba, 1, buf);
+	if (rc == DISK_OK && expect && memcmp(buf, expect, d->sector_size))
 		rc = DISK_ERR_IO;
 	return rc;
 }
@@ -133,13 +150,16 @@ static u8 xfer(struct drive *d, enum xfer_op op, u64 lba, u32 count, u8 *buf,
 		return RET_NOT_FOUND;
 	if (!count || op == OP_SEEK)
 		return RET_OK;
-	u32 n = 0;
+	if (d->media == MEDIA_CDROM &&
+	    (op == OP_WRITE || op == OP_WRITE_VERIFY))
+		return RET_WRITE_PROTECT;
+	u32 n = 0, size = d->sector_size;
 	int rc = DISK_OK;
 	if (op != OP_VERIFY) {
 		rc = rw(d, op, lba, count, buf);
 		if (rc == DISK_ERR_IO && count > 1) {
 			while (n < count && (rc = rw(d, op, lba + n, 1,
-						     buf + n * SECTOR)) == 0)
+						     buf + n * size)) == 0)
 				n++;
 		}
 		if (rc) {
@@ -151,7 +171,7 @@ static u8 xfer(struct drive *d, enum xfer_op op, u64 lba, u32 count, u8 *buf,
 		for (n = 0; n < count; n++) {
 			rc = verify_sector(
 			    d, lba + n,
-			    op == OP_WRITE_VERIFY ? buf + n * SECTOR : NULL);
+			    op == OP_WRITE_VERIFY ? buf + n * size : NULL);
 			if (rc)
 				break;
 		}
@@ -183,6 +203,9 @@ static u8 chs_op(struct bregs *r, struct drive *d, enum xfer_op op)
 	u32 count = op == OP_SEEK ? 1 : r->al;
 	u32 lba, done = 0;
 	u8 st = RET_EPARAM;
+	// A CD without emulation has no CHS geometry (El Torito: EDD only).
+	if (d->sector_size != SECTOR)
+		count = 0;
 	if (count && count <= 128 && (st = chs_to_lba(r, d, &lba)) == RET_OK)
 		st = xfer(d, op, lba, count, far_ptr(r->es, r->bx), &done);
 	if (op != OP_SEEK)
@@ -191,14 +214,25 @@ static u8 chs_op(struct bregs *r, struct drive *d, enum xfer_op op)
 }
 
 // 08h: maximum cylinder/head/sector numbers and the hard disk count.
+// An emulated diskette: BL its type, DL the diskette count, ES:DI its
+// parameter table.
 static u8 get_params(struct bregs *r, struct drive *d)
 {
+	if (d->sector_size != SECTOR)
+		return RET_EPARAM;
 	u32 max_cyl = d->cylinders - 1;
 	r->al = 0;
 	r->ch = max_cyl & 0xFF;
 	r->cl = (max_cyl >> 2 & 0xC0) | (d->spt & 0x3F);
 	r->dh = d->heads - 1;
 	r->dl = drive_count();
+	if (HAVE_CDROM && cdrom_is_floppy(d)) {
+		u32 a = phys_addr(cdrom_floppy_dpt(&r->bl));
+		r->bh = 0;
+		r->dl = 1;
+		r->es = a >> 4;
+		r->di = a & 0xF;
+	}
 	return RET_OK;
 }
 
@@ -220,7 +254,8 @@ static u8 ext_op(struct bregs *r, struct drive *d, enum xfer_op op)
 			// The 64-bit address exists only in 0x18-byte packets,
 			// and this firmware reaches only the first 4 GiB.
 			if (dap->size < 0x18 || dap->flat >= 0x100000000ull ||
-			    dap->flat + (u64)count * SECTOR > 0x100000000ull)
+			    dap->flat + (u64)count * d->sector_size >
+				0x100000000ull)
 				return RET_EPARAM;
 			buf = phys_ptr((u32)dap->flat);
 		} else {
@@ -243,6 +278,8 @@ static void fill_dpte(const struct drive *d)
 	dpte.multi_sector = 1;
 	dpte.options =
 	    DPTE_OPT_LBA | DPTE_OPT_CHS_XLATE | DPTE_OPT_XLATE_LBA_ASSIST;
+	if (d->type == DRIVE_ATAPI)
+		dpte.options = DPTE_OPT_REMOVABLE | DPTE_OPT_ATAPI;
 	dpte.revision = 0x11;
 	u8 sum = 0;
 	for (u32 i = 0; i < sizeof(dpte) - 1; i++)
@@ -252,9 +289,10 @@ static void fill_dpte(const struct drive *d)
 
 // EDD 3.0 device path. ATA: PCI function, channel, master/slave. AHCI:
 // "SATA" with the port (EDD-4 8.20.3); the channel byte is FFh for a SATA
-// controller in native mode. virtio-blk has no EDD interface type of its
-// own: it is described as "SCSI" target 0 LUN 0 so that the OS can still
-// match the disk to its PCI function through the interface path.
+// controller in native mode. virtio-scsi: "SCSI" with its target and LUN.
+// virtio-blk and NVMe have no EDD interface type of their own: they are
+// described as "SCSI" target 0 LUN 0 so that the OS can still match the
+// disk to its PCI function through the interface path.
 static void fill_device_path(struct edd_params *p, const struct drive *d,
 			     u8 len)
 {
@@ -271,9 +309,21 @@ static void fill_device_path(struct edd_params *p, const struct drive *d,
 		p->iface_path[3] = d->channel;
 		p->dev_path[0] = d->unit;
 		break;
+	case DRIVE_ATAPI:
+		memcpy(p->iface, "ATAPI   ", 8);
+		p->iface_path[3] = d->channel;
+		p->dev_path[0] = d->unit;
+		break;
 	case DRIVE_AHCI:
+	case DRIVE_AHCI_ATAPI:
 		memcpy(p->iface, "SATA    ", 8);
 		p->dev_path[0] = d->channel;
+		break;
+	case DRIVE_VIRTIO_SCSI:
+		// T13 EDD-3 SCSI device path: word target, qword LUN.
+		memcpy(p->iface, "SCSI    ", 8);
+		p->dev_path[0] = d->channel;
+		p->dev_path[2] = d->unit;
 		break;
 	default:
 		memcpy(p->iface, "SCSI    ", 8);
@@ -298,20 +348,24 @@ static u8 ext_params(struct bregs *r, struct drive *d)
 	p.size = 0x1A;
 	p.flags = EDD_FLAG_DMA_BOUNDARY | EDD_FLAG_WRITE_VERIFY;
 	// Physical geometry in the ATA default translation (16 heads, 63
-	// sectors), or its maximum when the disk is too large for CHS.
+	// sectors), or its maximum when the disk is too large for CHS. A CD
+	// has none: removable, no CHS.
 	p.heads = 16;
 	p.spt = 63;
 	p.cylinders = 16383;
-	if (d->sectors <= EDD_CHS_MAX_SECTORS) {
+	if (d->media == MEDIA_CDROM) {
+		p.flags = EDD_FLAG_DMA_BOUNDARY | EDD_FLAG_REMOVABLE;
+		p.heads = p.spt = p.cylinders = 0;
+	} else if (d->sectors <= EDD_CHS_MAX_SECTORS) {
 		p.flags |= EDD_FLAG_CHS_VALID;
 		p.cylinders = (u32)d->sectors / (16 * 63);
 	}
 	p.sectors = d->sectors;
-	p.sector_size = SECTOR;
+	p.sector_size = d->sector_size;
 	if (size >= 0x1E) {
 		p.size = 0x1E;
 		p.dpte = 0xFFFFFFFF;
-		if (d->type == DRIVE_ATA) {
+		if (d->type == DRIVE_ATA || d->type == DRIVE_ATAPI) {
 			fill_dpte(d);
 			u32 a = phys_addr(&dpte);
 			p.dpte = (a >> 4) << 16 | (a & 0xF);
@@ -354,6 +408,12 @@ static u8 disk_op(struct bregs *r, struct drive *d, int index, u8 *ok_ah)
 	case 0x0C:
 		return chs_op(r, d, OP_SEEK);
 	case 0x15: { // fixed disk, CX:DX = CHS-addressable sectors
+		if (d->sector_size != SECTOR)
+			return RET_EPARAM;
+		if (HAVE_CDROM && cdrom_is_floppy(d)) {
+			*ok_ah = 1; // diskette without change line
+			return RET_OK;
+		}
 		u32 n = (u32)d->cylinders * d->heads * d->spt;
 		r->cx = n >> 16;
 		r->dx = n & 0xFFFF;
@@ -379,7 +439,6 @@ static u8 disk_op(struct bregs *r, struct drive *d, int index, u8 *ok_ah)
 		return ext_op(r, d, OP_SEEK);
 	case 0x48:
 		return ext_params(r, d);
-	case 0x4B: // El Torito: no emulated drive here
 	default:
 		return RET_EPARAM;
 	}
@@ -411,15 +470,21 @@ static void diskette(struct bregs *r)
 
 void handle_13(struct bregs *r)
 {
-	if (r->dl < 0x80) {
+	u8 fn = r->ah, ok_ah = 0, st;
+	struct drive *d = NULL;
+	int index = r->dl - 0x80;
+	if (HAVE_CDROM && (d = cdrom_int13_drive(r->dl)))
+		index = r->dl < 0x80 ? SLOT_FLOPPY : SLOT_CD;
+	else if (r->dl < 0x80 && !(HAVE_CDROM && fn == 0x4B)) {
 		diskette(r);
 		return;
-	}
-	u8 fn = r->ah;
-	struct drive *d = drive_by_number(r->dl);
-	int index = r->dl - 0x80;
-	u8 ok_ah = 0, st;
-	if (!d) {
+	} else if (index >= 0)
+		d = drive_by_number(r->dl);
+	if (HAVE_CDROM && fn == 0x4B) {
+		// El Torito status/terminate: the CD, its emulated drive or
+		// 7Fh, whether that drive is still mapped or not.
+		st = cdrom_int13_4b(r);
+	} else if (!d) {
 		// 15h has an answer for a missing drive: type 0, no such drive.
 		if (fn == 0x15) {
 			r->ah = 0;
@@ -431,8 +496,9 @@ void handle_13(struct bregs *r)
 		st = disk_op(r, d, index, &ok_ah);
 	}
 	if (fn != 0x01) {
-		bda_u8(BDA_HD_STATUS) = st;
-		if (d)
+		bda_u8(index == SLOT_FLOPPY ? BDA_FD_STATUS : BDA_HD_STATUS) =
+		    st;
+		if (d && index >= 0)
 			last_status[index] = st;
 	}
 	if (st) {

@@ -251,4 +251,8 @@ void drives_setup(void)
 		ahci_setup();
 	if (CONFIG_VIRTIO_BLK)
 		virtio_blk_setup();
+	if (CONFIG_VIRTIO_SCSI)
+		virtio_scsi_setup();
+	if (CONFIG_NVME)
+		nvme_setup();
 }

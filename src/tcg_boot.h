@@ -27,6 +27,12 @@ void tcg_measure_boot_bcv(u8 drive);
 void tcg_measure_boot_bev(const char *desc, const char *rom_name);
 // PCR4 EV_IPL_CODE (bytes 0-439) and PCR5 partition table (440-511).
 void tcg_measure_mbr(const u8 *mbr);
+// El Torito: PCR4 the action for the CD drive about to boot; PCR5 the boot
+// catalog sector (EV_IPL_PARTITION_DATA "BOOT CATALOG"); PCR4 the boot
+// image as loaded, all of it (EV_IPL_CODE "EL TORITO IPL").
+void tcg_measure_boot_cdrom(const char *desc);
+void tcg_measure_cdrom_catalog(const u8 *catalog, u32 len);
+void tcg_measure_cdrom_image(const u8 *image, u32 len);
 // PCR4: "Returned INT 19h" / "Return via INT 18h".
 void tcg_measure_boot_failed(void);
 void tcg_measure_int18(void);

@@ -27,15 +27,21 @@ static int parse_hex(const char *s, const char *end, const char **next)
 	return digits ? v : -1;
 }
 
-// Value after "<name>@" in a component like "drive@1", or -1.
-static int unit_of(const char *line, const char *end, const char *name)
+// Value after "<name>@" in a component like "drive@1", or -1; `*second`
+// gets the value after a comma ("disk@2,3"), or -1.
+static int unit_of(const char *line, const char *end, const char *name,
+		   int *second)
 {
+	*second = -1;
 	size_t n = strlen(name);
 	// "/" + name + "@" must fit before the end of the line.
 	for (const char *p = line; p + 1 + n < end; p++) {
 		if (*p == '/' && !strncmp(p + 1, name, n) && p[1 + n] == '@') {
 			const char *next;
-			return parse_hex(p + 2 + n, end, &next);
+			int v = parse_hex(p + 2 + n, end, &next);
+			if (next < end && *next == ',')
+				*second = parse_hex(next + 1, end, &next);
+			return v;
 		}
 	}
 	return -1;
@@ -66,14 +72,17 @@ static bool line_matches(const char *line, const char *end,
 		fn = parse_hex(next + 1, end, &next);
 	if (slot != loc->pci_slot || fn != loc->pci_fn)
 		return false;
-	if (loc->channel >= 0 && unit_of(next, end, "drive") != loc->channel)
+	int lun;
+	if (loc->channel >= 0 &&
+	    unit_of(next, end, "drive", &lun) != loc->channel)
 		return false;
-	if (loc->unit >= 0) {
-		int disk = unit_of(next, end, "disk");
-		if (disk >= 0 && disk != loc->unit)
-			return false;
-	}
-	return true;
+	int disk = unit_of(next, end, "disk", &lun);
+	if (loc->unit >= 0 && disk >= 0 && disk != loc->unit)
+		return false;
+	// A SCSI LUN follows the target; an NVMe namespace stands alone.
+	if (disk < 0)
+		lun = unit_of(next, end, "namespace", &disk);
+	return loc->lun < 0 || lun < 0 || lun == loc->lun;
 }
 
 int bootorder_find(const char *text, u32 len, const struct boot_location *loc)

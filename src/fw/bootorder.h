@@ -11,6 +11,7 @@ struct boot_location {
 	int pci_slot, pci_fn; // -1 when not a PCI device
 	int channel;	      // IDE channel / AHCI port ("drive@N"), -1 if none
 	int unit;	      // IDE master/slave ("disk@N"), -1 if none
+	int lun;	      // SCSI "disk@target,LUN" or NVMe "namespace@N"
 };
 
 // Priority of a location in the bootorder text (0 = first line), or -1.

@@ -1,10 +1,12 @@
-// AHCI SATA disks (QEMU q35: ICH9 at 00:1f.2; any PCI class 01/06/01),
-// one command slot per port, polled, DMA straight into the caller's buffer
-// when it is word-aligned, else through a bounce buffer. Register and
-// structure facts: Serial ATA AHCI 1.3 (sections named where used);
-// command facts: ATA8-ACS.
+// AHCI SATA disks and ATAPI CD-ROM drives (QEMU q35: ICH9 at 00:1f.2; any
+// PCI class 01/06/01), one command slot per port, polled, DMA straight
+// into the caller's buffer when it is word-aligned, else through a bounce
+// buffer. Register and structure facts: Serial ATA AHCI 1.3 (sections
+// named where used); command facts: ATA8-ACS; CD commands: hw/atapi.c.
 #include "autoconf.h"
 #include "hw/ata_identify.h"
+#include "cdrom.h"
+#include "hw/atapi.h"
 #include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
@@ -67,6 +69,8 @@
 #define ATA_WRITE_DMA 0xCA
 #define ATA_WRITE_DMA_EXT 0x35
 #define ATA_IDENTIFY 0xEC
+#define ATA_PACKET 0xA0
+#define ATA_IDENTIFY_PACKET 0xA1
 
 #define FIS_TYPE_REG_H2D 0x27
 
@@ -84,6 +88,7 @@ struct cmd_header {
 	u32 ctba, ctbau;
 	u32 reserved[4];
 };
+#define HDR_ATAPI (1u << 5)
 #define HDR_WRITE (1u << 6)
 
 struct prd {
@@ -162,33 +167,18 @@ static void port_recover(struct ahci_port *p)
 		dprint(DL_ERR, "ahci%d: port does not restart\n", p->d.channel);
 }
 
-// Run one command in slot 0 and poll for its completion (5.5, 5.6).
-static int port_command(struct ahci_port *p, u8 command, u64 lba, u32 count,
-			void *buf, u32 bytes, bool write)
+// Run the command table of slot 0 (its FIS built by the caller) and poll
+// for its completion (5.5, 5.6). `flags`: HDR_WRITE, HDR_ATAPI.
+static int port_issue(struct ahci_port *p, void *buf, u32 bytes, u32 flags)
 {
 	struct cmd_table *ct = p->ct;
-	memset(ct->cfis, 0, 20);
-	ct->cfis[0] = FIS_TYPE_REG_H2D;
-	ct->cfis[1] = 0x80; // C: this FIS carries a command
-	ct->cfis[2] = command;
-	ct->cfis[4] = lba;
-	ct->cfis[5] = lba >> 8;
-	ct->cfis[6] = lba >> 16;
-	ct->cfis[7] = 0x40; // device: LBA
-	if (command == ATA_IDENTIFY)
-		ct->cfis[7] = 0;
-	else if (!p->lba48)
-		ct->cfis[7] |= lba >> 24 & 0x0F;
-	ct->cfis[8] = lba >> 24;
-	ct->cfis[9] = lba >> 32;
-	ct->cfis[10] = lba >> 40;
-	ct->cfis[12] = count;
-	ct->cfis[13] = count >> 8;
+	u8 command = ct->cfis[2];
 	ct->prd[0].dba = phys_addr(buf);
 	ct->prd[0].dbau = 0;
 	ct->prd[0].dbc = bytes - 1;
 	struct cmd_header *h = &p->cl[0];
-	h->flags = 5 | (write ? HDR_WRITE : 0) | 1u << 16; // 5-dword FIS
+	// 5-dword FIS; one PRD unless there is no data.
+	h->flags = 5 | flags | (bytes ? 1u << 16 : 0);
 	h->prdbc = 0;
 	h->ctba = phys_addr(ct);
 	h->ctbau = 0;
@@ -211,13 +201,97 @@ static int port_command(struct ahci_port *p, u8 command, u64 lba, u32 count,
 	barrier();
 	u32 tfd = rd(p, PX_TFD);
 	if (is & IS_ERRORS || tfd & (TFD_ERR | TFD_DF)) {
-		dprint(DL_ERR,
-		       "ahci%d: command %02x lba %u failed: IS %08x TFD %04x\n",
-		       p->d.channel, command, (u32)lba, is, tfd & 0xFFFF);
+		// A packet command's CHECK CONDITION is routine (unit
+		// attention, no medium): REQUEST SENSE tells.
+		const u8 *f = ct->cfis;
+		if (flags & HDR_ATAPI)
+			dprint(DL_DETAIL,
+			       "ahci%d: packet %02x failed: IS %08x TFD %04x\n",
+			       p->d.channel, ct->acmd[0], is, tfd & 0xFFFF);
+		else
+			dprint(DL_ERR,
+			       "ahci%d: command %02x lba %u failed: IS %08x "
+			       "TFD %04x\n",
+			       p->d.channel, command,
+			       f[4] | f[5] << 8 | f[6] << 16 | (u32)f[8] << 24,
+			       is, tfd & 0xFFFF);
 		port_recover(p);
 		return DISK_ERR_IO;
 	}
 	return DISK_OK;
+}
+
+static void build_fis(struct ahci_port *p, u8 command)
+{
+	memset(p->ct->cfis, 0, 20);
+	p->ct->cfis[0] = FIS_TYPE_REG_H2D;
+	p->ct->cfis[1] = 0x80; // C: this FIS carries a command
+	p->ct->cfis[2] = command;
+}
+
+// One ATA command (IDENTIFY, READ/WRITE DMA).
+static int port_command(struct ahci_port *p, u8 command, u64 lba, u32 count,
+			void *buf, u32 bytes, bool write)
+{
+	build_fis(p, command);
+	u8 *f = p->ct->cfis;
+	f[4] = lba;
+	f[5] = lba >> 8;
+	f[6] = lba >> 16;
+	f[7] = 0x40; // device: LBA
+	if (command == ATA_IDENTIFY || command == ATA_IDENTIFY_PACKET)
+		f[7] = 0;
+	else if (!p->lba48)
+		f[7] |= lba >> 24 & 0x0F;
+	f[8] = lba >> 24;
+	f[9] = lba >> 32;
+	f[10] = lba >> 40;
+	f[12] = count;
+	f[13] = count >> 8;
+	return port_issue(p, buf, bytes, write ? HDR_WRITE : 0);
+}
+
+// PACKET with DMA (features bit 0), the command block in ACMD (4.2.3).
+static int ahci_packet(struct drive *d, const u8 *cdb, void *buf, u32 len)
+{
+	struct ahci_port *p = container_of(d, struct ahci_port, d);
+	build_fis(p, ATA_PACKET);
+	u8 *f = p->ct->cfis;
+	u32 limit = MIN(len, 0xF800u); // byte count limit: PIO only
+	f[3] = 1;		       // DMA
+	f[5] = limit & 0xFF;
+	f[6] = limit >> 8;
+	memset(p->ct->acmd, 0, sizeof(p->ct->acmd));
+	memcpy(p->ct->acmd, cdb, 12);
+	// PRD addresses must be word aligned (4.2.3.3).
+	bool direct = !((uintptr_t)buf & 1) && len <= PRD_MAX_BYTES;
+	if (!direct && len > BOUNCE_SECTORS * 512)
+		return DISK_ERR_IO; // atapi.c asks for 64 KiB at most
+	int rc = port_issue(p, direct ? buf : bounce, len, HDR_ATAPI);
+	if (!rc && !direct)
+		memcpy(buf, bounce, len);
+	return rc;
+}
+
+static int ahci_cd_prepare(struct drive *d)
+{
+	return atapi_prepare(d, ahci_packet);
+}
+
+static int ahci_cd_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
+{
+	if (write)
+		return DISK_ERR_WRITE_PROTECT;
+	// Unaligned buffers go through the bounce buffer, a sector at a time.
+	if ((uintptr_t)buf & 1) {
+		for (; count; count--, lba++, buf += 2048) {
+			int rc = atapi_read(d, ahci_packet, lba, 1, buf);
+			if (rc)
+				return rc;
+		}
+		return DISK_OK;
+	}
+	return atapi_read(d, ahci_packet, lba, count, buf);
 }
 
 static int ahci_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
@@ -304,6 +378,28 @@ static bool identify(struct ahci_port *p, int port)
 	return true;
 }
 
+// IDENTIFY PACKET DEVICE, then register the CD-ROM drive.
+static bool identify_packet(struct ahci_port *p, int port)
+{
+	if (port_command(p, ATA_IDENTIFY_PACKET, 0, 0, bounce, 512, false))
+		return false;
+	char model[41], where[16];
+	const char *why = atapi_identify_parse((const u16 *)bounce, model);
+	if (why) {
+		printf_console("ahci%d: %s, skipped\n", port, why);
+		return false;
+	}
+	struct drive *d = &p->d;
+	d->type = DRIVE_AHCI_ATAPI;
+	d->transfer = ahci_cd_rw;
+	d->prepare = ahci_cd_prepare;
+	d->channel = port;
+	d->priv = p;
+	snprintf(where, sizeof(where), "AHCI port %d", port);
+	atapi_register(d, where, model);
+	return true;
+}
+
 // Wait for the link: DET=3. A port with nothing attached shows DET=0
 // (given up at `end`); DET=1 means a device is there and the Phy is still
 // negotiating.
@@ -368,7 +464,8 @@ static void setup_port(u16 bdf, u32 abar, u32 cap, int port, u64 link_end)
 		return;
 	}
 	u32 sig = rd(p, PX_SIG);
-	if (sig != SIG_ATA) {
+	bool cd = sig == SIG_ATAPI && HAVE_CDROM;
+	if (sig != SIG_ATA && !cd) {
 		if (sig == SIG_ATAPI)
 			printf_console("ahci%d: ATAPI device (CD-ROM), "
 				       "skipped\n",
@@ -379,11 +476,13 @@ static void setup_port(u16 bdf, u32 abar, u32 cap, int port, u64 link_end)
 		release_port(p);
 		return;
 	}
-	if (!port_start(p) || !identify(p, port)) {
+	if (!port_start(p) ||
+	    !(cd ? identify_packet(p, port) : identify(p, port))) {
 		release_port(p);
 		return;
 	}
-	drive_register(&p->d);
+	if (!cd)
+		drive_register(&p->d);
 }
 
 static bool hba_reset(u32 abar)

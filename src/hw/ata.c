@@ -1,8 +1,12 @@
 // Parallel ATA disks on PCI IDE controllers (QEMU pc: PIIX3/4 at 00:01.1),
-// PIO data transfers with LBA28/LBA48. Polling only: nIEN stays set.
-// Register and protocol facts: ATA8-ACS (commands, IDENTIFY words) and
-// ATA8-APT (task file registers, resets).
+// PIO data transfers with LBA28/LBA48, and ATAPI CD-ROM drives (PACKET
+// command, PIO; hw/atapi.c has the commands). Polling only: nIEN stays
+// set. Register and protocol facts: ATA8-ACS (commands, IDENTIFY words)
+// and ATA8-APT (task file registers, resets, the PACKET protocol).
+#include "autoconf.h"
 #include "hw/ata_identify.h"
+#include "cdrom.h"
+#include "hw/atapi.h"
 #include "hw/block.h"
 #include "hw/clock.h"
 #include "hw/io.h"
@@ -39,11 +43,18 @@
 #define CMD_WRITE_SECTORS 0x30
 #define CMD_WRITE_SECTORS_EXT 0x34
 #define CMD_IDENTIFY 0xEC
+#define CMD_PACKET 0xA0
+#define CMD_IDENTIFY_PACKET 0xA1
+
+// PACKET: byte count limit per DRQ block, even and a multiple of 2048.
+#define PACKET_BYTE_LIMIT 0xF800
 
 // Devices may keep BSY up to 31 s after a reset (ATA8-APT); commands on
 // QEMU finish at once, so 10 s bounds the cost of a broken device.
 #define BUSY_TIMEOUT_US 10000000
 #define LBA28_LIMIT (1u << 28)
+// How long a software reset may take to show its signature.
+#define RESET_SIGNATURE_US 1000000
 
 struct ata_disk {
 	struct drive d;
@@ -155,6 +166,74 @@ static int ata_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
 	return DISK_OK;
 }
 
+// The PACKET command, PIO data-in (ATA8-APT 11.8 "PACKET command
+// protocol"): the command, the 12-byte packet when the device asks for it
+// (DRQ), then DRQ blocks whose size the device puts in LBA mid/high.
+static int ata_packet(struct drive *d, const u8 *cdb, void *buf, u32 len)
+{
+	struct ata_disk *a = container_of(d, struct ata_disk, d);
+	u16 cmd = a->cmd, ctrl = a->ctrl;
+	if (wait_not_busy(cmd, ctrl) & ST_BSY)
+		return DISK_ERR_TIMEOUT;
+	select_unit(cmd, ctrl, a->unit, 0);
+	u32 limit = MIN(len, (u32)PACKET_BYTE_LIMIT);
+	outb(0, cmd + REG_ERROR); // features: PIO, no overlap
+	outb(limit & 0xFF, cmd + REG_LBAM);
+	outb(limit >> 8, cmd + REG_LBAH);
+	outb(CMD_PACKET, cmd + REG_STATUS);
+	delay400(ctrl);
+	u8 st = wait_not_busy(cmd, ctrl);
+	if (st & ST_BSY)
+		return DISK_ERR_TIMEOUT;
+	if (st & (ST_ERR | ST_DF) || !(st & ST_DRQ))
+		return DISK_ERR_IO;
+	const u16 *w = (const u16 *)cdb;
+	for (int i = 0; i < 6; i++)
+		outw(w[i], cmd + REG_DATA);
+	delay400(ctrl);
+	u8 *p = buf;
+	u32 done = 0;
+	for (;;) {
+		st = wait_not_busy(cmd, ctrl);
+		if (st & ST_BSY)
+			return DISK_ERR_TIMEOUT;
+		if (st & (ST_ERR | ST_DF)) {
+			dprint(DL_DETAIL,
+			       "%s: packet %02x: status %02x error %02x\n",
+			       d->model, cdb[0], st, inb(cmd + REG_ERROR));
+			return DISK_ERR_IO;
+		}
+		if (!(st & ST_DRQ))
+			break;
+		u32 n = inb(cmd + REG_LBAM) | inb(cmd + REG_LBAH) << 8;
+		// A device that keeps asking for transfers past the request
+		// is broken; stop before looping for ever.
+		if (!n || done > len + PACKET_BYTE_LIMIT)
+			return DISK_ERR_IO;
+		for (u32 i = 0; i < n; i += 2, done += 2) {
+			u16 v = inw(cmd + REG_DATA);
+			if (done < len)
+				p[done] = (u8)v;
+			if (done + 1 < len)
+				p[done + 1] = v >> 8;
+		}
+		delay400(ctrl);
+	}
+	return done >= len ? DISK_OK : DISK_ERR_IO;
+}
+
+static int ata_cd_prepare(struct drive *d)
+{
+	return atapi_prepare(d, ata_packet);
+}
+
+static int ata_cd_rw(struct drive *d, bool write, u64 lba, u32 count, u8 *buf)
+{
+	if (write)
+		return DISK_ERR_WRITE_PROTECT;
+	return atapi_read(d, ata_packet, lba, count, buf);
+}
+
 // Is anything decoding this unit's task file? Absent units read back 0 or
 // the floating bus, not the pattern.
 static bool unit_present(u16 cmd, u16 ctrl, u8 unit)
@@ -177,6 +256,20 @@ static bool is_packet_signature(u16 cmd)
 	return (m == 0x14 && h == 0xEB) || (m == 0x69 && h == 0x96);
 }
 
+// IDENTIFY DEVICE or IDENTIFY PACKET DEVICE into id[]; false when the
+// device does not answer with data.
+static bool identify(u16 cmd, u16 ctrl, u8 command, u16 *id)
+{
+	outb(command, cmd + REG_STATUS);
+	delay400(ctrl);
+	u8 st = wait_not_busy(cmd, ctrl);
+	if (st & (ST_BSY | ST_ERR) || !(st & ST_DRQ))
+		return false;
+	for (int i = 0; i < 256; i++)
+		id[i] = inw(cmd + REG_DATA);
+	return true;
+}
+
 static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 {
 	select_unit(cmd, ctrl, unit, 0);
@@ -184,32 +277,27 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 		dprint(DL_ERR, "ata%d-%d: busy after reset\n", chan, unit);
 		return;
 	}
-	if (is_packet_signature(cmd)) {
+	u16 id[256];
+	// Packet devices show their signature after the reset, and abort
+	// IDENTIFY DEVICE showing it again.
+	bool packet = is_packet_signature(cmd), ok = false;
+	if (!packet && !(ok = identify(cmd, ctrl, CMD_IDENTIFY, id)))
+		packet = is_packet_signature(cmd);
+	if (packet && !HAVE_CDROM) {
 		printf_console("ata%d-%d: ATAPI device (CD-ROM), skipped\n",
 			       chan, unit);
 		return;
 	}
-	outb(CMD_IDENTIFY, cmd + REG_STATUS);
-	delay400(ctrl);
-	u8 st = wait_not_busy(cmd, ctrl);
-	if (st & (ST_BSY | ST_ERR) || !(st & ST_DRQ)) {
-		// Packet devices abort IDENTIFY DEVICE and show their
-		// signature.
-		if (is_packet_signature(cmd))
-			printf_console("ata%d-%d: ATAPI device (CD-ROM), "
-				       "skipped\n",
-				       chan, unit);
-		else
-			dprint(DL_INFO,
-			       "ata%d-%d: no ATA device (status %02x)\n", chan,
-			       unit, st);
+	if (packet)
+		ok = identify(cmd, ctrl, CMD_IDENTIFY_PACKET, id);
+	if (!ok) {
+		dprint(DL_INFO, "ata%d-%d: no %s device\n", chan, unit,
+		       packet ? "ATAPI" : "ATA");
 		return;
 	}
-	u16 id[256];
-	for (int i = 0; i < 256; i++)
-		id[i] = inw(cmd + REG_DATA);
 	struct ata_identity ident;
-	const char *why = ata_identify_parse(id, &ident);
+	const char *why = packet ? atapi_identify_parse(id, ident.model)
+				 : ata_identify_parse(id, &ident);
 	if (why) {
 		printf_console("ata%d-%d: %s, skipped\n", chan, unit, why);
 		return;
@@ -220,13 +308,7 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 	a->cmd = cmd;
 	a->ctrl = ctrl;
 	a->unit = unit;
-	a->lba48 = ident.lba48;
-	u64 sectors = ident.sectors;
 	struct drive *d = &a->d;
-	d->type = DRIVE_ATA;
-	d->transfer = ata_rw;
-	d->sector_size = 512;
-	d->sectors = sectors;
 	d->bdf = bdf;
 	d->channel = chan;
 	d->unit = unit;
@@ -234,8 +316,22 @@ static void setup_unit(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq, u8 unit)
 	d->ctrl_base = ctrl;
 	d->irq = irq;
 	d->priv = a;
-	snprintf(d->model, sizeof(d->model), "ata%d-%d: %s", chan, unit,
-		 ident.model);
+	char where[8];
+	snprintf(where, sizeof(where), "ata%d-%d", chan, unit);
+	if (packet) {
+		d->type = DRIVE_ATAPI;
+		d->transfer = ata_cd_rw;
+		d->prepare = ata_cd_prepare;
+		atapi_register(d, where, ident.model);
+		return;
+	}
+	a->lba48 = ident.lba48;
+	u64 sectors = ident.sectors;
+	d->type = DRIVE_ATA;
+	d->transfer = ata_rw;
+	d->sector_size = 512;
+	d->sectors = sectors;
+	snprintf(d->model, sizeof(d->model), "%s: %s", where, ident.model);
 	printf_console("%s, %u MiB%s\n", d->model, (u32)(sectors >> 11),
 		       a->lba48 ? " (LBA48)" : "");
 	drive_register(d);
@@ -254,11 +350,19 @@ static void setup_channel(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq)
 	if (!present[0] && !present[1])
 		return;
 	// Software reset (SRST at least 5 us, then at least 2 ms before
-	// status is valid), leaving interrupts disabled.
+	// status is valid), leaving interrupts disabled. The reset is over
+	// when the devices show their reset signature (sector count and LBA
+	// low 01h, ATA8-APT 9.12) in place of the pattern written above: QEMU
+	// carries the reset out later, in a bottom half, and a command sent
+	// before that is lost (seen under host load: "no ATA device").
 	outb(CTL_NIEN | CTL_SRST, ctrl);
 	udelay(5);
 	outb(CTL_NIEN, ctrl);
 	mdelay(2);
+	u64 end = clock_deadline(RESET_SIGNATURE_US);
+	while (!(inb(cmd + REG_NSECT) == 1 && inb(cmd + REG_LBAL) == 1) &&
+	       !clock_expired(end))
+		;
 	for (u8 u = 0; u < 2; u++)
 		if (present[u])
 			setup_unit(bdf, chan, cmd, ctrl, irq, u);

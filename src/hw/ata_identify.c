@@ -20,14 +20,19 @@ const char *ata_identify_parse(const u16 *id, struct ata_identity *out)
 	if (out->lba48)
 		out->sectors = id[100] | (u32)id[101] << 16 |
 			       (u64)(id[102] | (u32)id[103] << 16) << 32;
+	ata_identify_model(id, out->model);
+	return NULL;
+}
+
+void ata_identify_model(const u16 *id, char *model)
+{
 	// Words 27-46: the model, two characters per word, high byte first.
 	for (int i = 0; i < 20; i++) {
-		out->model[2 * i] = (char)(id[27 + i] >> 8);
-		out->model[2 * i + 1] = (char)(id[27 + i] & 0xFF);
+		model[2 * i] = (char)(id[27 + i] >> 8);
+		model[2 * i + 1] = (char)(id[27 + i] & 0xFF);
 	}
 	int n = 40;
-	while (n > 0 && (out->model[n - 1] == ' ' || out->model[n - 1] == 0))
+	while (n > 0 && (model[n - 1] == ' ' || model[n - 1] == 0))
 		n--;
-	out->model[n] = 0;
-	return NULL;
+	model[n] = 0;
 }

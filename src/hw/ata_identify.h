@@ -13,5 +13,8 @@ struct ata_identity {
 // NULL when the device is a disk this BIOS can use (LBA, 512-byte
 // sectors), else why not, for a "skipped" message.
 const char *ata_identify_parse(const u16 *id, struct ata_identity *out);
+// Words 27-46 (the same in IDENTIFY PACKET DEVICE), trailing blanks
+// removed, into 41 bytes.
+void ata_identify_model(const u16 *id, char *model);
 
 #endif

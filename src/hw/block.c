@@ -153,6 +153,18 @@ void drive_make_first(struct drive *first)
 	renumber();
 }
 
+void drive_unregister(struct drive *d)
+{
+	int i;
+	for (i = 0; i < ndrives && drives[i] != d; i++)
+		;
+	if (i == ndrives)
+		return;
+	for (ndrives--; i < ndrives; i++)
+		drives[i] = drives[i + 1];
+	renumber();
+}
+
 #ifdef HOST_TEST
 void drive_reset_all(void)
 {

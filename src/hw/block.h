@@ -25,6 +25,7 @@ enum drive_media { MEDIA_DISK = 0, MEDIA_CDROM };
 #define DISK_ERR_TIMEOUT -2 // device did not answer in time
 #define DISK_ERR_RANGE -3   // request beyond the end of the disk
 #define DISK_ERR_WRITE_PROTECT -4
+#define DISK_ERR_NO_MEDIA -5 // removable drive without a medium
 
 struct drive;
 // Transfer `count` sectors at `lba` to (write) or from `buf` (any address
@@ -46,8 +47,8 @@ struct drive {
 	u16 cylinders, heads, spt;
 	// Location, for bootorder matching and EDD device paths.
 	u16 bdf;	// controller PCI address
-	u8 channel;	// ATA channel / AHCI port
-	u8 unit;	// ATA master 0 / slave 1
+	u8 channel;	// ATA channel / AHCI port / SCSI target
+	u8 unit;	// ATA master 0 / slave 1 / SCSI LUN / NVMe nsid
 	u16 io_base;	// ATA command block (EDD DPTE)
 	u16 ctrl_base;	// ATA control block (EDD DPTE)
 	u8 irq;		// ATA interrupt line (EDD DPTE)
@@ -55,6 +56,10 @@ struct drive {
 	char model[41]; // "ata0-1: QEMU HARDDISK": boot menu and messages
 	u8 number;	// BIOS drive number once registered
 	void *priv;	// driver state
+	// CD-ROMs whose medium is checked only when it is booted (ATAPI):
+	// wait for it to be ready and set `sectors`. NULL when `sectors` is
+	// known at registration. Returns DISK_*.
+	int (*prepare)(struct drive *d);
 };
 
 #define MAX_DRIVES 8
@@ -85,6 +90,9 @@ enum boot_sector_verdict {
 enum boot_sector_verdict boot_sector_check(const u8 *sector);
 // Change the order of BIOS numbers (boot order): `first` becomes 0x80.
 void drive_make_first(struct drive *first);
+// Take a disk out of the numbering again (an El Torito hard disk
+// emulation that ended); the others close up.
+void drive_unregister(struct drive *d);
 
 #ifdef HOST_TEST
 void drive_reset_all(void); // unit tests: forget every drive
@@ -94,5 +102,7 @@ void drive_reset_all(void); // unit tests: forget every drive
 void ata_setup(void);
 void ahci_setup(void);
 void virtio_blk_setup(void);
+void virtio_scsi_setup(void);
+void nvme_setup(void);
 
 #endif

@@ -168,6 +168,23 @@ bool virtio_pci_negotiate(struct virtio_pci *v, u64 wanted, u64 *offered)
 	return true;
 }
 
+bool virtio_pci_start(struct virtio_pci *v, u16 bdf, const char *name,
+		      u64 *offered)
+{
+	// No IOMMU is set up here, so DMA addresses are physical ones and
+	// ACCESS_PLATFORM can be accepted if the device insists on it.
+	const char *why =
+	    !virtio_pci_probe(v, bdf) ? "no usable modern interface"
+	    : !virtio_pci_negotiate(
+		  v, VIRTIO_F_VERSION_1 | VIRTIO_F_ACCESS_PLATFORM, offered)
+		? "feature negotiation failed"
+		: NULL;
+	if (why)
+		printf_console("%s %02x:%02x.%x: %s, skipped\n", name,
+			       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf), why);
+	return !why;
+}
+
 bool virtio_pci_queue(struct virtio_pci *v, u16 index, struct virtq *q)
 {
 	const struct virtio_region *c = &v->common;

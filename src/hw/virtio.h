@@ -75,6 +75,10 @@ bool virtio_pci_probe(struct virtio_pci *v, u16 bdf);
 // set FEATURES_OK. Returns false (device marked FAILED) if refused.
 // `*offered` gets the device's full feature set.
 bool virtio_pci_negotiate(struct virtio_pci *v, u64 wanted, u64 *offered);
+// Probe and negotiate (VERSION_1, and ACCESS_PLATFORM if asked for); on
+// failure say why on the console as "<name> BB:DD.F: ..., skipped".
+bool virtio_pci_start(struct virtio_pci *v, u16 bdf, const char *name,
+		      u64 *offered);
 // Set up queue `index` in memory from malloc_high; false on failure.
 bool virtio_pci_queue(struct virtio_pci *v, u16 index, struct virtq *q);
 void virtio_pci_driver_ok(struct virtio_pci *v);

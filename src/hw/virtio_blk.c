@@ -95,22 +95,9 @@ static void setup_device(u16 bdf)
 		return;
 	struct virtio_pci *v = &b->v;
 	int bus = PCI_BUS(bdf), dev = PCI_DEV(bdf), fn = PCI_FN(bdf);
-	if (!virtio_pci_probe(v, bdf)) {
-		printf_console("virtio-blk %02x:%02x.%x: no usable modern "
-			       "interface, skipped\n",
-			       bus, dev, fn);
-		return;
-	}
-	// No IOMMU is set up here, so DMA addresses are physical ones and
-	// ACCESS_PLATFORM can be accepted if the device insists on it.
 	u64 offered;
-	if (!virtio_pci_negotiate(
-		v, VIRTIO_F_VERSION_1 | VIRTIO_F_ACCESS_PLATFORM, &offered)) {
-		printf_console("virtio-blk %02x:%02x.%x: feature negotiation "
-			       "failed\n",
-			       bus, dev, fn);
+	if (!virtio_pci_start(v, bdf, "virtio-blk", &offered))
 		return;
-	}
 	if (offered & VIRTIO_BLK_F_BLK_SIZE &&
 	    virtio_cfg_read32(v, CFG_BLK_SIZE) != 512) {
 		printf_console("virtio-blk %02x:%02x.%x: block size %u, "

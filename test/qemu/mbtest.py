@@ -151,12 +151,15 @@ BS_CFLAGS = ["-m16", "-march=i386", "-ffreestanding", "-fno-pic", "-fno-pie",
              "-Wall", "-Wextra", "-Werror"]
 
 
-def build_bootprog(name):
+def build_bootprog(name, preloaded=False):
     """Build test/qemu/bootsect/<name>.c (with start.S and lib.c) or the
-    single-sector <name>.S; return the path of the flat binary."""
+    single-sector <name>.S; return the path of the flat binary.
+    preloaded: start.S without its INT 13h load (an El Torito
+    no-emulation image the firmware loads whole): <name>-preloaded.bin."""
     src_dir = os.path.join(HERE, "bootsect")
     bdir = os.path.join(OUT, "bootsect")
-    out = os.path.join(bdir, name + ".bin")
+    tag = name + ("-preloaded" if preloaded else "")
+    out = os.path.join(bdir, tag + ".bin")
     c_src = os.path.join(src_dir, name + ".c")
     s_src = os.path.join(src_dir, name + ".S")
     with _build_lock:
@@ -167,11 +170,12 @@ def build_bootprog(name):
             if _newer(out, deps):
                 return out
             objs = []
+            defs = ["-DBS_PRELOADED"] if preloaded else []
             for p in parts:
-                o = os.path.join(bdir, "%s-%s.o" % (name, os.path.basename(p).replace(".", "_")))
-                _run(["gcc"] + BS_CFLAGS + ["-I", src_dir, "-c", p, "-o", o])
+                o = os.path.join(bdir, "%s-%s.o" % (tag, os.path.basename(p).replace(".", "_")))
+                _run(["gcc"] + BS_CFLAGS + defs + ["-I", src_dir, "-c", p, "-o", o])
                 objs.append(o)
-            elf = os.path.join(bdir, name + ".elf")
+            elf = os.path.join(bdir, tag + ".elf")
             _run(["ld", "-m", "elf_i386", "-z", "noexecstack", "-T",
                   os.path.join(src_dir, "link.ld"), "-o", elf] + objs)
             _run(["objcopy", "-O", "binary", elf, out])
@@ -409,6 +413,159 @@ def patched_disk(path, base, patches):
             _run(["qemu-io", "-f", "qcow2", "-c", "write -q -P 0x%02x %d 1" % (b, off + i),
                   path])
     return path
+
+
+# --- El Torito CDs, built with xorriso / grub-mkrescue ----------------------
+# Facts from the El Torito 1.0 spec: the boot record volume descriptor at
+# sector 17 holds the catalog's LBA at 47h; the catalog's default entry
+# (bytes 32-63) holds the sector count at 38 and the image's LBA at 40.
+CD_SECTOR = 2048
+CD_PARAMS_MAGIC = 0x4354424D      # "MBTC", bootsect/cdboot.c struct cd_params
+CD_MEDIA = {"noemu": 0, "floppy": 2, "hdd": 4}
+CD_HDD_GEOMETRY = (4, 16, 63)     # cylinders, heads, sectors per track
+CD_BOOT_DRIVE = {"noemu": 0xE0, "floppy": 0x00, "hdd": 0x80}
+
+
+def iso_boot_info(path):
+    """(cd_sectors, catalog_lba, image_lba, sector_count, media) of an
+    El Torito ISO file, from its boot record and default entry."""
+    with open(path, "rb") as f:
+        f.seek(17 * CD_SECTOR)
+        brvd = f.read(CD_SECTOR)
+        if brvd[1:6] != b"CD001" or not brvd[7:30] == b"EL TORITO SPECIFICATION":
+            raise HarnessError("%s: no El Torito boot record" % path)
+        cat = struct.unpack_from("<I", brvd, 0x47)[0]
+        f.seek(cat * CD_SECTOR)
+        catalog = f.read(64)
+        size = os.fstat(f.fileno()).st_size
+    count, lba = struct.unpack_from("<HI", catalog, 38)
+    return size // CD_SECTOR, cat, lba, count, catalog[33] & 0x0F
+
+
+def _xorriso(iso, root, boot_args):
+    if not shutil.which("xorriso"):
+        raise HarnessError("xorriso not found (apt-get install xorriso)")
+    _run(["xorriso", "-as", "mkisofs", "-quiet", "-o", iso, "-V", "MBTCD",
+          "-c", "boot/boot.cat"] + boot_args + [root])
+
+
+def make_cd_iso(path, mode, reboot=False):
+    """An El Torito CD whose boot image is bootsect/cdboot: mode "noemu"
+    (the program, loaded whole: 49 sectors), "floppy" (a 1.44 MB diskette
+    image) or "hdd" (a hard disk image with one partition, geometry
+    CD_HDD_GEOMETRY). Diskette and disk images carry pattern sectors from
+    sector 49 to their end. The parameter sector (image sector 48) is
+    written into the ISO after xorriso placed the image. Returns path."""
+    prog = open(build_bootprog("cdboot", preloaded=mode == "noemu"), "rb").read()
+    if len(prog) > PARAMS_LBA * 512:
+        raise HarnessError("cdboot larger than 48 sectors")
+    if mode == "noemu":
+        nsect = PARAMS_LBA + 1
+        geom = (0, 0, 0)
+    elif mode == "floppy":
+        nsect, geom = 2880, (80, 2, 18)
+    else:
+        geom = CD_HDD_GEOMETRY
+        nsect = geom[0] * geom[1] * geom[2]
+    img = bytearray(prog + b"\0" * (nsect * 512 - len(prog)))
+    for lba in range(FILL_START, nsect):
+        img[lba * 512:(lba + 1) * 512] = pattern_sector(lba)
+    if mode == "hdd":
+        # One partition from sector 63 to the end; its ending CHS is the
+        # disk's last sector (El Torito 3.0, hard disk emulation).
+        c, h, s = geom
+        if any(prog[446:510]):
+            raise HarnessError("cdboot's first sector overlaps the partition table")
+        end = bytes([h - 1, s | (((c - 1) >> 2) & 0xC0), (c - 1) & 0xFF])
+        img[446:462] = struct.pack("<B3sB3sII", 0x80, b"\x01\x01\x00", 0x01, end,
+                                   63, nsect - 63)
+        img[510:512] = b"\x55\xaa"
+    work = path + ".d"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, "boot"))
+    with open(os.path.join(work, "boot", "cd.img"), "wb") as f:
+        f.write(img)
+    with open(os.path.join(work, "README"), "w") as f:
+        f.write("mbios El Torito test CD (%s)\n" % mode)
+    boot = {"noemu": ["-no-emul-boot", "-boot-load-size", str(nsect)],
+            "floppy": [], "hdd": ["-hard-disk-boot"]}[mode]
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    _xorriso(tmp, work, ["-b", "boot/cd.img"] + boot)
+    shutil.rmtree(work, ignore_errors=True)
+    sectors, cat, lba, count, media = iso_boot_info(tmp)
+    if media != CD_MEDIA[mode]:
+        raise HarnessError("xorriso made media type %d for %s" % (media, mode))
+    params = struct.pack("<IIIIIBBHIHBBI", CD_PARAMS_MAGIC, 1, sectors, lba, cat,
+                         media, CD_BOOT_DRIVE[mode], count, nsect if mode != "noemu" else 0,
+                         geom[0], geom[1], geom[2], 1 if reboot else 0)
+    with open(tmp, "r+b") as f:
+        f.seek(lba * CD_SECTOR + PARAMS_LBA * 512)
+        f.write(params + b"\0" * (512 - len(params)))
+    os.replace(tmp, path)
+    return path
+
+
+def cd_iso(mode, reboot=False):
+    """Build (once) and return out/test/cd-<mode>[-reboot].iso."""
+    prog = build_bootprog("cdboot", preloaded=mode == "noemu")
+    out = os.path.join(OUT, "cd-%s%s.iso" % (mode, "-reboot" if reboot else ""))
+    with _build_lock:
+        if not _newer(out, [prog, os.path.abspath(__file__)]):
+            make_cd_iso(out, mode, reboot)
+    return out
+
+
+def boot_sector_iso(path, sector):
+    """An El Torito CD whose no-emulation boot image is one 512-byte
+    sector (the benchmark's exit.S)."""
+    work = path + ".d"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, "boot"))
+    with open(os.path.join(work, "boot", "cd.img"), "wb") as f:
+        f.write(sector)
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    _xorriso(tmp, work, ["-b", "boot/cd.img", "-no-emul-boot", "-boot-load-size", "1"])
+    shutil.rmtree(work, ignore_errors=True)
+    os.replace(tmp, path)
+    return path
+
+
+def make_grub_iso(path, kernel, initrd, cmdline):
+    """A GRUB rescue CD (grub-mkrescue, i386-pc: El Torito no emulation)
+    whose grub.cfg boots the kernel and initramfs from the CD."""
+    if not shutil.which("grub-mkrescue"):
+        raise HarnessError("grub-mkrescue not found (grub-common, grub-pc-bin)")
+    work = path + ".d"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, "boot", "grub"))
+    with open(os.path.join(work, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("serial --unit=0 --speed=115200\n"
+                "terminal_output serial\n"
+                "set timeout=0\n"
+                "echo MBT-GRUB: loading kernel\n"
+                "linux /boot/vmlinuz %s\n"
+                "echo MBT-GRUB: loading initrd\n"
+                "initrd /boot/initrd.gz\n"
+                "echo MBT-GRUB: booting\n"
+                "boot\n" % cmdline)
+    shutil.copyfile(kernel, os.path.join(work, "boot", "vmlinuz"))
+    shutil.copyfile(initrd, os.path.join(work, "boot", "initrd.gz"))
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    _run(["grub-mkrescue", "-o", tmp, work])
+    shutil.rmtree(work, ignore_errors=True)
+    os.replace(tmp, path)
+    return path
+
+
+def grub_iso(cmdline_extra="mbt.boot=cdrom"):
+    """Build (once) and return out/test/grub-rescue.iso."""
+    kernel = find_kernel()
+    initrd = build_initramfs()
+    out = os.path.join(OUT, "grub-rescue.iso")
+    with _build_lock:
+        if not _newer(out, [kernel, initrd, os.path.abspath(__file__)]):
+            make_grub_iso(out, kernel, initrd, KERNEL_CMDLINE + " " + cmdline_extra)
+    return out
 
 
 def read_image(path, fmt, offset, length):
@@ -933,26 +1090,53 @@ def startup_summary(events, version):
 # --------------------------------------------------------------------------
 
 class Disk:
-    """A disk for QEMU: bus is "ide" (PIIX IDE on pc, AHCI on q35) or
-    "virtio"; bootindex None leaves the boot order to the firmware."""
+    """A disk for QEMU: bus is "ide" (PIIX IDE on pc, AHCI on q35),
+    "virtio", "vscsi" (scsi-hd, or scsi-cd with cdrom=True, at target `unit`
+    of one virtio-scsi controller that the unit-0 disk creates) or "nvme"
+    (a controller of its own); bootindex None leaves the boot order to the
+    firmware.
+    cdrom: an ide-cd / scsi-cd drive instead (read only); path None = no
+    medium.
+    unit: on pc the IDE position (bus = unit // 2), on q35 the AHCI port.
+    opts are appended to the -device, file= replaces the path in -drive
+    (e.g. "blkdebug:CONFIG:IMAGE")."""
 
-    def __init__(self, path, bus="ide", bootindex=None, unit=0, fmt="raw"):
+    def __init__(self, path, bus="ide", bootindex=None, unit=0, fmt="raw", cdrom=False,
+                 opts="", file=None):
         self.path, self.bus, self.bootindex, self.unit = path, bus, bootindex, unit
         self.fmt = fmt
+        self.cdrom = cdrom
+        self.opts, self.file = opts, file
 
     def args(self, n, machine):
         drv = "d%d" % n
-        a = ["-drive", "file=%s,if=none,id=%s,format=%s,snapshot=on" % (
-            self.path, drv, self.fmt)]
+        if self.cdrom:
+            opts = "if=none,id=%s,media=cdrom" % drv
+            if self.path:
+                opts = "file=%s,%s,format=%s,readonly=on" % (
+                    self.file or self.path, opts, self.fmt)
+            a = ["-drive", opts]
+        else:
+            a = ["-drive", "file=%s,if=none,id=%s,format=%s,snapshot=on" % (
+                self.file or self.path, drv, self.fmt)]
         bi = ",bootindex=%d" % self.bootindex if self.bootindex is not None else ""
+        bi += self.opts
+        dev = "ide-cd" if self.cdrom else "ide-hd"
         if self.bus == "ide":
             if machine == "q35":      # built-in ICH9 AHCI, one port per disk
-                a += ["-device", "ide-hd,drive=%s,bus=ide.%d%s" % (drv, self.unit, bi)]
+                a += ["-device", "%s,drive=%s,bus=ide.%d%s" % (dev, drv, self.unit, bi)]
             else:                    # PIIX IDE: 2 buses x 2 units
-                a += ["-device", "ide-hd,drive=%s,bus=ide.%d,unit=%d%s" % (
-                    drv, self.unit // 2, self.unit % 2, bi)]
+                a += ["-device", "%s,drive=%s,bus=ide.%d,unit=%d%s" % (
+                    dev, drv, self.unit // 2, self.unit % 2, bi)]
         elif self.bus == "virtio":
             a += ["-device", "virtio-blk-pci,drive=%s%s" % (drv, bi)]
+        elif self.bus == "vscsi":
+            if self.unit == 0:
+                a += ["-device", "virtio-scsi-pci,id=vscsi0"]
+            a += ["-device", "%s,drive=%s,bus=vscsi0.0,scsi-id=%d,lun=0%s" % (
+                "scsi-cd" if self.cdrom else "scsi-hd", drv, self.unit, bi)]
+        elif self.bus == "nvme":
+            a += ["-device", "nvme,drive=%s,serial=mbt%d%s" % (drv, n, bi)]
         else:
             raise HarnessError("unknown disk bus %s" % self.bus)
         return a
@@ -1038,10 +1222,12 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
     return argv
 
 
-def qmp_command(path, command, timeout=10, **arguments):
+def qmp_command(path, command, timeout=10, arguments=None, **kwargs):
     """Connect to QEMU's QMP socket at path, negotiate, run one command
-    (e.g. "cont", or "screendump" with filename=...) and return its
-    "return" value."""
+    (e.g. "cont", or "screendump" with filename=..., or any arguments as
+    a dict in `arguments`) and return its "return" value."""
+    if arguments is None and kwargs:
+        arguments = kwargs
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -1070,7 +1256,7 @@ def qmp_command(path, command, timeout=10, **arguments):
             raise HarnessError("no QMP greeting")
         for cmd in ("qmp_capabilities", command):
             msg = {"execute": cmd}
-            if cmd == command and arguments:
+            if cmd == command and arguments is not None:
                 msg["arguments"] = arguments
             f.write(json.dumps(msg).encode() + b"\n")
             f.flush()
@@ -1593,11 +1779,11 @@ def _cli():
     p.add_argument("--tpm", choices=["none", "tis", "crb"], default="tis")
     p.add_argument("--tpm-version", type=int, choices=[1, 2], default=2)
     p.add_argument("--banks", default="all")
-    p.add_argument("--grub", choices=["ide", "virtio"], help="boot GRUB from a disk instead")
+    p.add_argument("--grub", choices=["ide", "virtio", "vscsi", "nvme"], help="boot GRUB from a disk instead")
     p.add_argument("--workdir", default=os.path.join(OUT, "cli-linux"))
     p = sub.add_parser("svc", help="run bootsect/svc and print its checks")
     p.add_argument("--machine", default="pc", choices=["pc", "q35"])
-    p.add_argument("--bus", default="ide", choices=["ide", "virtio"])
+    p.add_argument("--bus", default="ide", choices=["ide", "virtio", "vscsi", "nvme"])
     p.add_argument("--mem", default="512")
     p.add_argument("--workdir", default=os.path.join(OUT, "cli-svc"))
     p = sub.add_parser("swtpm-log", help="summarise a swtpm log (level 20)")

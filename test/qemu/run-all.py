@@ -45,7 +45,7 @@ def main():
     ap.add_argument("--filter", action="append", default=[],
                     help="run tests whose name matches this regex (repeatable)")
     ap.add_argument("--group", action="append", default=[],
-                    help="run only these groups: bootsect linux grub badinput tpm "
+                    help="run only these groups: bootsect linux grub badinput cdrom tpm "
                          "(with tpmfault pcrdiff tpmvariant)")
     ap.add_argument("--skip-group", action="append", default=[])
     ap.add_argument("-j", "--jobs", type=int, default=2, help="QEMU instances at once (2)")
@@ -97,6 +97,11 @@ def main():
         mbtest.build_bootprog(prog)
     if any("grub" in g for _, g, _, _ in sel):
         mbtest.grub_disk()
+    if any("cdrom" in g for _, g, _, _ in sel):
+        for mode in ("noemu", "floppy", "hdd"):
+            mbtest.cd_iso(mode)
+        if any("grub" in g for _, g, _, _ in sel):
+            mbtest.grub_iso()
 
     results = []
     # Longest first keeps both slots busy to the end.

@@ -2,8 +2,8 @@
 
 Every test is a function taking a Ctx; it records what it checked with
 ctx.check(cond, message).  A test passes when it recorded at least one check
-and none failed.  Groups: bootsect, linux, grub, badinput, tpm (and within
-it tpmfault, pcrdiff, tpmvariant, passthrough), s3.
+and none failed.  Groups: bootsect, linux, grub, badinput, cdrom, tpm (and
+within it tpmfault, pcrdiff, tpmvariant, passthrough), s3.
 """
 
 import base64
@@ -92,7 +92,7 @@ SVC_CHECKS = [
     "int13_02_cyl2_mid", "int13_02_multi", "int13_02_cyl_high",
     "int13_02_cyl_high_first", "int13_15_type", "int13_41_edd", "int13_42_low",
     "int13_42_multi", "int13_42_above_8g", "int13_42_last",
-    "int13_42_past_end_fails", "int13_48_params", "int12_base_memory",
+    "int13_42_past_end_fails", "int13_43_write_readback", "int13_48_params", "int12_base_memory",
     "e820_walk", "e820_types_sane", "e820_no_overlap", "e820_ram_at_0",
     "e820_ram_above_1m", "e820_no_ram_in_a0000_fffff", "e820_total_ram",
     "int15_e801", "int15_88", "int1a_00_ticks", "int1a_02_time", "int1a_04_date",
@@ -142,11 +142,11 @@ def _check_rtc(ctx, bs, t_host):
         rtc, t_host.replace(microsecond=0)))
 
 
-def _svc(ctx, machine, bus, mem="512"):
+def _svc(ctx, machine, bus, mem="512", opts=""):
     ram = int(mem[:-1]) * 1024 if mem.upper().endswith("G") else int(mem)
     disk = _svc_disk(ram)
     t_host = datetime.datetime.utcnow()
-    r = mbtest.run_bootprog(ctx.workdir, [Disk(disk, bus)], bios=ctx.bios,
+    r = mbtest.run_bootprog(ctx.workdir, [Disk(disk, bus, opts=opts)], bios=ctx.bios,
                             machine=machine, mem=mem, timeout=90)
     expected = list(SVC_CHECKS)
     if ram > 4096:
@@ -162,6 +162,11 @@ for _m, _b, _label in (("pc", "ide", "pc-ide"), ("q35", "ide", "q35-ahci"),
                        ("pc", "virtio", "pc-virtio"), ("q35", "virtio", "q35-virtio")):
     test("svc-" + _label, ["bootsect"])(
         lambda ctx, m=_m, b=_b: _svc(ctx, m, b))
+for _m, _b, _label in (("pc", "vscsi", "pc-vscsi"), ("q35", "nvme", "q35-nvme")):
+    test("svc-" + _label, ["bootsect"])(
+        lambda ctx, m=_m, b=_b: _svc(ctx, m, b))
+test("svc-q35-nvme-4k", ["bootsect"])(lambda ctx: _svc(
+    ctx, "q35", "nvme", opts=",logical_block_size=4096,physical_block_size=4096"))
 test("svc-q35-ahci-5G", ["bootsect"])(lambda ctx: _svc(ctx, "q35", "ide", "5G"))
 test("svc-pc-ide-5G", ["bootsect"])(lambda ctx: _svc(ctx, "pc", "ide", "5G"))
 
@@ -271,6 +276,71 @@ for _k, _m, _b in (("nosig", "pc", "ide"), ("empty", "q35", "ide"),
                    ("nosig", "q35", "virtio"), ("empty", "pc", "virtio")):
     test("baddisk-%s-%s-%s" % (_k, _m, "ahci" if (_m, _b) == ("q35", "ide") else _b),
          ["badinput"])(lambda ctx, k=_k, m=_m, b=_b: _bad_disk(ctx, k, m, b))
+
+
+# SCSI targets that answer errors, on one virtio-scsi controller: target 1
+# (bootindex=1) fails every read (QEMU's blkdebug driver injects EIO under
+# the scsi-hd), target 2 is a zero-size disk; target 0 (bootindex=2) holds
+# the good boot program. The firmware must say what is wrong with each and
+# boot the good one, in bootorder order (the failing target comes first).
+# Targets 3 and 4 are CD-ROM drives (a disc that is no CD, and none): found,
+# and after the disks in the boot order (CMOS default: disks first).
+SCSI_FAULT_LINES = (
+    ("the failing read of target 1", re.compile(
+        r"Boot failed: could not read the boot sector of virtio-scsi 1:0: QEMU QEMU HARDDISK")),
+    ("the empty target 2", re.compile(
+        r"virtio-scsi 2:0: QEMU QEMU HARDDISK (is not ready|is empty|does not answer "
+        r"READ CAPACITY).*skipped")),
+    ("the CD-ROM drive at target 3", re.compile(r"virtio-scsi 3:0: QEMU QEMU CD-ROM, CD-ROM$")),
+    ("the CD-ROM drive without a disc at target 4", re.compile(
+        r"virtio-scsi 4:0: QEMU QEMU CD-ROM, CD-ROM$")),
+)
+
+
+def _scsi_errors(ctx):
+    good = _good_disk()
+    cfg = os.path.join(ctx.workdir, "eio.cfg")
+    with open(cfg, "w") as f:
+        f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n')
+    empty = os.path.join(ctx.workdir, "empty.img")
+    open(empty, "wb").close()
+    disks = [Disk(good, "vscsi", bootindex=2, unit=0),
+             Disk(good, "vscsi", bootindex=1, unit=1, file="blkdebug:%s:%s" % (cfg, good)),
+             Disk(empty, "vscsi", unit=2), Disk(good, "vscsi", unit=3, cdrom=True)]
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine="pc", timeout=40,
+                            extra=["-device", "scsi-cd,bus=vscsi0.0,scsi-id=4"])
+    _check_bootprog(ctx, r, ["good_disk_booted"])
+    for what, pattern in SCSI_FAULT_LINES:
+        hits = [l for l in r.serial.splitlines() if pattern.search(l)]
+        ctx.check(hits, "firmware reported %s (%s)" % (
+            what, hits[0].strip() if hits else "no line matching %s" % pattern.pattern))
+    order = [l for l in r.serial.splitlines() if l.startswith("Booting from")]
+    ctx.check(order == ["Booting from Hard Disk (virtio-scsi 1:0: QEMU QEMU HARDDISK)...",
+                        "Booting from Hard Disk (virtio-scsi 0:0: QEMU QEMU HARDDISK)..."],
+              "target 1 (bootindex=1) tried first, then target 0, the next boot device (%s)"
+              % order)
+
+
+test("baddisk-vscsi-errors-pc", ["badinput"])(_scsi_errors)
+
+
+# An NVMe controller with no namespace (no drive=): the firmware says so and
+# boots the next device, an AHCI disk. (A controller that never becomes
+# ready cannot be made in QEMU: test_scsi_nvme covers that path.)
+NVME_NO_NAMESPACE = re.compile(r"NVMe [0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: no usable namespace")
+
+
+def _nvme_empty(ctx):
+    good = _good_disk()
+    r = mbtest.run_bootprog(ctx.workdir, [Disk(good, "ide")], bios=ctx.bios, machine="q35",
+                            timeout=40, extra=["-device", "nvme,serial=mbtempty"])
+    _check_bootprog(ctx, r, ["good_disk_booted"])
+    hits = [l for l in r.serial.splitlines() if NVME_NO_NAMESPACE.search(l)]
+    ctx.check(hits, "firmware reported the NVMe controller without a namespace (%s)" % (
+        hits[0].strip() if hits else "no line matching %s" % NVME_NO_NAMESPACE.pattern))
+
+
+test("baddisk-nvme-nonamespace-q35", ["badinput"])(_nvme_empty)
 
 
 # --------------------------------------------------------------------------
@@ -599,6 +669,10 @@ test("tpm-grub-q35-crb-tpm2-all", ["tpm", "grub"], cost=2)(
     lambda ctx: _tpm(ctx, "q35", "crb", 2, "all", grub_bus="ide"))
 test("tpm-grub-pc-tis-tpm12", ["tpm", "grub"], cost=2)(
     lambda ctx: _tpm(ctx, "pc", "tis", 1, "sha1", grub_bus="virtio"))
+test("tpm-grub-pc-tis-tpm2-vscsi", ["tpm", "grub"], cost=2)(
+    lambda ctx: _tpm(ctx, "pc", "tis", 2, "all", grub_bus="vscsi"))
+test("tpm-grub-q35-crb-tpm2-nvme", ["tpm", "grub"], cost=2)(
+    lambda ctx: _tpm(ctx, "q35", "crb", 2, "all", grub_bus="nvme"))
 
 
 # --------------------------------------------------------------------------
@@ -1152,17 +1226,15 @@ def _vesafb(ctx, machine, device="VGA"):
 test("vga-vesafb-q35", ["vga"])(lambda ctx: _vesafb(ctx, "q35"))
 
 
-def _boot_menu(ctx, machine):
+def _boot_menu(ctx, machine, buses=("ide",), names=("HARDDISK",)):
     """-boot menu=on over the serial console: the firmware offers the menu,
-    ESC opens it, a digit picks the second entry (a disk) over the first
-    (the -kernel ROM), and that disk boots."""
+    ESC opens it, a digit picks the last entry (a disk, one per bus, listed
+    under names) over the first (the -kernel ROM), and that disk boots."""
     import subprocess
-    good = os.path.join(mbtest.OUT, "good.img")
-    good_prog = mbtest.build_bootprog("good")
-    with mbtest._build_lock:
-        if not mbtest._newer(good, [good_prog, mbtest.__file__]):
-            mbtest.make_sector_disk(good, open(good_prog, "rb").read())
-    argv = mbtest.qemu_argv(ctx.bios, machine=machine, disks=[Disk(good, "ide")],
+    good = _good_disk()
+    disks = [Disk(good, b) for b in buses]
+    pick = str(len(disks) + 1).encode()
+    argv = mbtest.qemu_argv(ctx.bios, machine=machine, disks=disks,
                             kernel=mbtest.find_kernel(), append="console=ttyS0",
                             extra=["-boot", "menu=on,splash-time=5000"])
     argv[argv.index("-serial") + 1] = "stdio"  # keys go in on stdin
@@ -1181,10 +1253,10 @@ def _boot_menu(ctx, machine):
             p.stdin.write(b"\x1b")
             p.stdin.flush()
             sent.append("esc")
-        if b"Select boot device" in out and b"2. " in out and "2" not in sent:
-            p.stdin.write(b"2")
+        if b"Select boot device" in out and pick + b". " in out and "pick" not in sent:
+            p.stdin.write(pick)
             p.stdin.flush()
-            sent.append("2")
+            sent.append("pick")
         time.sleep(0.05)
     if p.poll() is None:
         p.kill()
@@ -1195,15 +1267,22 @@ def _boot_menu(ctx, machine):
         f.write(text)
     ctx.check("Press ESC for the boot menu" in text, "the firmware offers the boot menu")
     menu = re.findall(r"^(\d)\. (.*)$", text, re.M)
-    ctx.check(len(menu) >= 2 and "Linux loader" in menu[0][1] and "HARDDISK" in menu[1][1],
-              "the menu lists the -kernel ROM first and the disk second (%s)" % menu)
-    ctx.check("BS PASS good_disk_booted" in text,
-              "choosing 2 booted the disk, not the kernel (keys sent: %s)" % sent)
+    ctx.check(len(menu) >= 1 + len(names) and "Linux loader" in menu[0][1] and
+              all(n in menu[1 + i][1] for i, n in enumerate(names)),
+              "the menu lists the -kernel ROM first, then the disks as %s (%s)"
+              % (list(names), menu))
+    booted = re.findall(r"^Booting from Hard Disk \((.*)\)\.\.\.$", text, re.M)
+    ctx.check("BS PASS good_disk_booted" in text and booted and names[-1] in booted[-1],
+              "choosing %s booted the last disk, not the kernel (keys sent: %s)"
+              % (pick.decode(), sent))
     if ctx.failed:
         ctx.note(text[-1500:])
 
 
 test("bootmenu-pc-serial", ["bootsect"])(lambda ctx: _boot_menu(ctx, "pc"))
+test("bootmenu-q35-vscsi-nvme", ["bootsect"])(lambda ctx: _boot_menu(
+    ctx, "q35", ("vscsi", "nvme"),
+    ("virtio-scsi 0:0: QEMU QEMU HARDDISK", "NVMe: QEMU NVMe Ctrl")))
 
 
 # --------------------------------------------------------------------------
@@ -2487,6 +2566,353 @@ test("passthrough-prestarted-q35-crb-tpm2", ["tpm", "passthrough"])(
     lambda ctx: _passthrough(ctx, "q35", "crb", "prestarted"))
 test("passthrough-reboot-q35-tis-tpm2", ["tpm", "passthrough"], cost=2)(
     lambda ctx: _passthrough(ctx, "q35", "tis", "reboot"))
+
+
+# --------------------------------------------------------------------------
+# m. CD-ROM drives (ATAPI on PIIX IDE and AHCI) and El Torito boot
+# --------------------------------------------------------------------------
+
+CD_CHECKS = ["cd_boot_drive", "cd_4b01_status", "cd_41_edd", "cd_48_params", "cd_42_pvd",
+             "cd_42_brvd_two_sectors", "cd_42_catalog", "cd_42_image",
+             "cd_42_past_end_fails", "cd_43_write_protected", "cd_02_refused"]
+EMU_CHECKS = ["emu_08_geometry", "emu_02_read", "emu_02_last_sector",
+              "emu_03_write_protected", "emu_4b00_terminate"]
+FLOPPY_CHECKS = ["emu_11_floppy", "emu_15_floppy"]
+# The drive's name in the boot list and messages, by machine, for a CD
+# at Disk unit 2 (pc: secondary master; q35: AHCI port 2).
+CD_NAME = {"pc": "DVD/CD [ata1-0]: QEMU DVD-ROM", "q35": "DVD/CD [AHCI port 2]: QEMU DVD-ROM"}
+CD_UNIT = 2
+
+
+def _cd(path, bootindex=None, unit=CD_UNIT):
+    return Disk(path, "ide", bootindex=bootindex, unit=unit, cdrom=True)
+
+
+def _good_disk():
+    good = os.path.join(mbtest.OUT, "good.img")
+    prog = mbtest.build_bootprog("good")
+    with mbtest._build_lock:
+        if not mbtest._newer(good, [prog, mbtest.__file__]):
+            mbtest.make_sector_disk(good, open(prog, "rb").read())
+    return good
+
+
+def _cd_checks(mode):
+    return CD_CHECKS + (EMU_CHECKS if mode != "noemu" else []) + (
+        FLOPPY_CHECKS if mode == "floppy" else [])
+
+
+def _check_booting_line(ctx, r, machine):
+    want = "Booting from %s..." % CD_NAME[machine]
+    ctx.check(want in r.serial, "console: %r" % want)
+
+
+def _cdboot(ctx, machine, mode):
+    """The El Torito test program (bootsect/cdboot.c) booted from a CD:
+    no emulation, a 1.44 MB diskette or a hard disk image."""
+    iso = mbtest.cd_iso(mode)
+    r = mbtest.run_bootprog(ctx.workdir, [_cd(iso)], bios=ctx.bios, machine=machine,
+                            timeout=60)
+    _check_bootprog(ctx, r, _cd_checks(mode))
+    _check_booting_line(ctx, r, machine)
+    want = "%02x" % mbtest.CD_BOOT_DRIVE[mode]
+    ctx.check(r.bs.info.get("boot_drive") == [want], "booted with DL=%sh (%s)"
+              % (want, r.bs.info.get("boot_drive")))
+
+
+for _m, _l in (("pc", "pc-ide"), ("q35", "q35-ahci")):
+    for _mode in ("noemu", "floppy", "hdd"):
+        test("cdrom-%s-%s" % (_mode, _l), ["cdrom", "bootsect"])(
+            lambda ctx, m=_m, mode=_mode: _cdboot(ctx, m, mode))
+
+
+def _cd_grub(ctx, machine):
+    """A GRUB rescue CD (grub-mkrescue) boots Linux from the CD."""
+    iso = mbtest.grub_iso()
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine, disks=[_cd(iso)],
+                        timeout=180)
+    _check_booting_line(ctx, r, machine)
+    ctx.check("MBT-GRUB: booting" in r.serial, "GRUB ran the CD's grub.cfg")
+    rep = _check_report(ctx, r, boot="cdrom")
+    if rep.complete:
+        ctx.check(rep.cpus == 1, "guest sees 1 CPU")
+
+
+test("cdrom-grub-pc-ide", ["cdrom", "grub"], cost=2)(lambda ctx: _cd_grub(ctx, "pc"))
+test("cdrom-grub-q35-ahci", ["cdrom", "grub"], cost=2)(lambda ctx: _cd_grub(ctx, "q35"))
+
+
+VSCSI_CD_NAME = "virtio-scsi 0:0: QEMU QEMU CD-ROM"
+
+
+def _cd_grub_vscsi(ctx):
+    """The GRUB rescue CD from a scsi-cd on virtio-scsi (bootindex=1, a good
+    disk on AHCI with bootindex=2 that must not run)."""
+    iso = mbtest.grub_iso()
+    disks = [Disk(iso, "vscsi", bootindex=1, cdrom=True),
+             Disk(_good_disk(), "ide", bootindex=2)]
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine="q35", disks=disks, timeout=180)
+    want = "Booting from %s..." % VSCSI_CD_NAME
+    ctx.check(want in r.serial, "console: %r" % want)
+    ctx.check("MBT-GRUB: booting" in r.serial, "GRUB ran the CD's grub.cfg")
+    rep = _check_report(ctx, r, boot="cdrom")
+    if rep.complete:
+        ctx.check(rep.cpus == 1, "guest sees 1 CPU")
+
+
+test("cdrom-grub-q35-vscsi", ["cdrom", "grub"], cost=2)(_cd_grub_vscsi)
+
+
+def _cd_nomedium_vscsi(ctx):
+    """An empty scsi-cd first (bootindex=1), a good disk second: one
+    "Boot failed" line names the drive and says why, the disk boots."""
+    disks = [Disk(None, "vscsi", bootindex=1, cdrom=True),
+             Disk(_good_disk(), "ide", bootindex=2)]
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine="q35", timeout=60)
+    _check_bootprog(ctx, r, ["good_disk_booted"])
+    pat = re.compile(r"Boot failed: %s: .*no medium" % re.escape(VSCSI_CD_NAME))
+    hits = [l for l in r.serial.splitlines() if pat.search(l)]
+    ctx.check(hits, "console says why: %s" % (hits[0] if hits else
+                                              "no line matching %r" % pat.pattern))
+
+
+test("cdrom-nomedium-q35-vscsi", ["cdrom", "badinput"])(_cd_nomedium_vscsi)
+
+
+def _which_booted(r):
+    """"cd" (cdboot ran), "disk" (good ran), both in boot order, or []."""
+    out = []
+    for line in r.serial.splitlines():
+        if "BS START cdboot" in line:
+            out.append("cd")
+        elif "BS START good" in line:
+            out.append("disk")
+    return out
+
+
+def _order_boot(sctx, machine, cd_index=None, disk_index=None, extra=(), iso="noemu",
+                no_reboot=True, timeout=60):
+    """The disk with bootsect/good (unit 0) and a CD (iso: a path, None for
+    a drive without medium, default the no-emulation cdboot CD)."""
+    if iso == "noemu":
+        iso = mbtest.cd_iso("noemu")
+    disks = [Disk(_good_disk(), "ide", bootindex=disk_index, unit=0),
+             _cd(iso, bootindex=cd_index)]
+    r = mbtest.run_bootprog(sctx.workdir, disks, bios=sctx.bios, machine=machine,
+                            extra=list(extra), no_reboot=no_reboot, timeout=timeout)
+    _require_run(sctx, r, "boot")
+    return r
+
+
+def _cd_bootorder(ctx, machine):
+    """bootindex= (fw_cfg bootorder) and -boot order= (CMOS) choose
+    between a disk and a CD; without either the disk boots first (QEMU's
+    default order "cad")."""
+    for label, kw, want in (
+            ("default", {}, "disk"),
+            ("bootindex-cd-first", dict(cd_index=1, disk_index=2), "cd"),
+            ("bootindex-disk-first", dict(cd_index=2, disk_index=1), "disk"),
+            ("order-d", dict(extra=["-boot", "order=d"]), "cd"),
+            ("order-dc", dict(extra=["-boot", "order=dc"]), "cd"),
+            ("order-cd", dict(extra=["-boot", "order=cd"]), "disk")):
+        sctx = ctx.sub(label)
+        r = _order_boot(sctx, machine, **kw)
+        got = _which_booted(r)
+        sctx.check(got == [want], "%s boots (%s)" % (want, got))
+        if want == "cd":
+            sctx.check(r.bs.done is not None and r.bs.done[1] == 0,
+                       "the CD's program passed its checks (%s)" % (r.bs.done,))
+
+
+test("cdrom-bootorder-pc", ["cdrom", "bootsect"], cost=3)(lambda ctx: _cd_bootorder(ctx, "pc"))
+test("cdrom-bootorder-q35", ["cdrom", "bootsect"], cost=3)(lambda ctx: _cd_bootorder(ctx, "q35"))
+
+
+def _cd_bootonce(ctx):
+    """-boot once=d: the CD boots first; its program resets the machine;
+    the next boot is from the disk (QEMU put the CMOS order back)."""
+    r = _order_boot(ctx, "pc", extra=["-boot", "once=d"], iso=mbtest.cd_iso("noemu", reboot=True),
+                    no_reboot=False)
+    got = _which_booted(r)
+    ctx.check(got == ["cd", "disk"], "CD first, disk after the reset (%s)" % got)
+    ctx.check(r.exit_code == 1, "the disk's program exited through isa-debug-exit (%s)"
+              % r.exit_code)
+    if ctx.failed:
+        ctx.note(r.tail(30))
+
+
+test("cdrom-bootonce-pc", ["cdrom", "bootsect"])(_cd_bootonce)
+
+
+def _cd_menu(ctx, machine):
+    """-boot menu=on: the menu lists the CD by a name a person knows,
+    choosing it boots it over the disk that is first."""
+    disks = [Disk(_good_disk(), "ide", unit=0), _cd(mbtest.cd_iso("noemu"))]
+    script = [("Press ESC for the boot menu", ESC), (r"2\. DVD/CD", b"2")]
+    r = mbtest.run_bootprog(ctx.workdir, disks, bios=ctx.bios, machine=machine,
+                            extra=MENU, serial_script=script, timeout=60)
+    _require_run(ctx, r, "boot")
+    menu = re.findall(r"^(\d)\. (.*)$", r.serial, re.M)
+    ctx.check(("2", CD_NAME[machine]) in menu, "the menu lists '2. %s' (%s)"
+              % (CD_NAME[machine], menu))
+    ctx.check(_which_booted(r) == ["cd"], "choosing 2 booted the CD (%s; steps %s)"
+              % (_which_booted(r), r.hook))
+
+
+test("bootmenu-cdrom-pc-serial", ["cdrom", "bootsect"])(lambda ctx: _cd_menu(ctx, "pc"))
+test("bootmenu-cdrom-q35-serial", ["cdrom", "bootsect"])(lambda ctx: _cd_menu(ctx, "q35"))
+
+
+# A CD that cannot boot: the console and the debug port say why, in one
+# line, and the disk after it boots, well within the bound.
+CD_FAIL_BOUND_S = 30
+
+
+def _cd_fallback(ctx, machine, iso, why):
+    t0 = time.monotonic()
+    r = _order_boot(ctx, machine, cd_index=1, disk_index=2, iso=iso, timeout=90)
+    secs = time.monotonic() - t0
+    ctx.check(_which_booted(r) == ["disk"], "the disk boots after the CD (%s)"
+              % _which_booted(r))
+    pat = re.compile(r"Boot failed: %s: .*%s" % (re.escape(CD_NAME[machine]), why))
+    for label, text in (("console", r.serial), ("debug port", r.debug)):
+        hits = [l for l in text.splitlines() if pat.search(l)]
+        ctx.check(hits, "%s says why: %s" % (label, hits[0] if hits else
+                                            "no line matching %r" % pat.pattern))
+    ctx.check(secs < CD_FAIL_BOUND_S, "bounded: the run took %.1f s (< %d s)"
+              % (secs, CD_FAIL_BOUND_S))
+    if ctx.failed:
+        ctx.note(r.tail(20))
+
+
+def _bad_iso(kind):
+    """out/test/cd-bad-<kind>.iso: the no-emulation CD with one defect."""
+    base = mbtest.cd_iso("noemu")
+    out = os.path.join(mbtest.OUT, "cd-bad-%s.iso" % kind)
+    with mbtest._build_lock:
+        if mbtest._newer(out, [base, __file__]):
+            return out
+        img = bytearray(open(base, "rb").read())
+        sectors, cat, lba, count, _ = mbtest.iso_boot_info(base)
+        c = cat * mbtest.CD_SECTOR
+        if kind == "nobrvd":          # sector 17: the set terminator instead
+            img[17 * 2048:18 * 2048] = b"\xffCD001\x01" + b"\0" * 2041
+        elif kind == "checksum":      # validation entry checksum off by one
+            img[c + 28] ^= 0x01
+        elif kind == "key":           # 55 AA key bytes missing
+            img[c + 30:c + 32] = b"\0\0"
+        elif kind == "notbootable":   # default entry indicator 00h
+            img[c + 32] = 0
+        elif kind == "beyond":        # image starts on the last sector
+            struct.pack_into("<I", img, c + 40, sectors - 1)
+        else:
+            raise mbtest.HarnessError("unknown bad CD %s" % kind)
+        with open(out + ".tmp", "wb") as f:
+            f.write(img)
+        os.replace(out + ".tmp", out)
+    return out
+
+
+BAD_CD = {"nobrvd": "no El Torito boot record", "checksum": "validation entry.*checksum",
+          "key": "validation entry.*55 AA", "notbootable": "not bootable",
+          "beyond": "beyond the end of the medium"}
+for _k, _m in (("nobrvd", "pc"), ("checksum", "q35"), ("key", "pc"), ("notbootable", "q35"),
+               ("beyond", "pc"), ("beyond", "q35")):
+    test("cdrom-bad-%s-%s" % (_k, _m), ["cdrom", "badinput"])(
+        lambda ctx, k=_k, m=_m: _cd_fallback(ctx, m, _bad_iso(k), BAD_CD[k]))
+test("cdrom-nomedium-pc-ide", ["cdrom", "badinput"])(
+    lambda ctx: _cd_fallback(ctx, "pc", None, "no medium"))
+test("cdrom-nomedium-q35-ahci", ["cdrom", "badinput"])(
+    lambda ctx: _cd_fallback(ctx, "q35", None, "no medium"))
+
+
+def _cd_insert_later(ctx, machine):
+    """A drive without medium is checked when it is booted, not in POST: the
+    only device is an empty CD; once the firmware has said so and is
+    waiting to retry, the test inserts the disc (QMP
+    blockdev-change-medium) and the next round boots it."""
+    iso = mbtest.cd_iso("noemu")
+    serial = os.path.join(ctx.workdir, "serial.log")
+
+    def insert(proc, qmp):
+        mbtest.qmp_command(qmp, "cont")
+        deadline = time.monotonic() + 30
+        while "No bootable device" not in mbtest._read(serial):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise mbtest.HarnessError("the firmware never gave up on the empty drive")
+            time.sleep(0.05)
+        mbtest.qmp_command(qmp, "blockdev-change-medium", arguments={
+            "device": "d0", "filename": iso, "format": "raw",
+            "read-only-mode": "read-only"})
+        return True
+    r = mbtest.run_bootprog(ctx.workdir, [_cd(None)], bios=ctx.bios, machine=machine,
+                            paused=True, on_start=insert, timeout=60)
+    _require_run(ctx, r, "boot")
+    ctx.check(r.hook, "the disc was inserted after the first round failed")
+    text = r.serial
+    first = text.find("no medium in the drive")
+    ctx.check(first >= 0, "first round: 'no medium in the drive'")
+    ctx.check("BS START cdboot" in text[first:], "after the insertion the CD boots")
+    ctx.check(r.bs.done is not None and r.bs.done[1] == 0 and r.exit_code == 1,
+              "the CD's program passed its checks (%s, exit %s)" % (r.bs.done, r.exit_code))
+    if ctx.failed:
+        ctx.note(r.tail(20))
+
+
+test("cdrom-insert-later-pc-ide", ["cdrom", "bootsect"], cost=2)(
+    lambda ctx: _cd_insert_later(ctx, "pc"))
+test("cdrom-insert-later-q35-ahci", ["cdrom", "bootsect"], cost=2)(
+    lambda ctx: _cd_insert_later(ctx, "q35"))
+
+
+def _cd_measured(ctx, machine, iface, version, banks="all"):
+    """A measured boot from the GRUB rescue CD: the log replays in every
+    bank, and PCR 4/5 hold the El Torito events (docs/measurements.md):
+    the action naming the drive, the boot catalog sector (PCR 5) and the
+    whole boot image as loaded (PCR 4)."""
+    tpm = Swtpm(ctx.workdir, version=version, banks=banks)
+    tpm.setup()
+    iso = mbtest.grub_iso()
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine=machine, disks=[_cd(iso)],
+                        tpm=tpm, tpm_iface=iface, timeout=180)
+    rep = _check_report(ctx, r, boot="cdrom")
+    m = check_measured_boot(ctx, r, tpm, rep)
+    if m is None:
+        ctx.note("logs in %s" % ctx.workdir)
+        return
+    sectors, cat, lba, count, media = mbtest.iso_boot_info(iso)
+    with open(iso, "rb") as f:
+        f.seek(cat * mbtest.CD_SECTOR)
+        catalog = f.read(mbtest.CD_SECTOR)
+        f.seek(lba * mbtest.CD_SECTOR)
+        image = f.read(count * 512)
+    action = ("Booting from CD ROM device %s" % CD_NAME[machine]).encode()
+    _check_digest_of(ctx, m, 4, mbtest.EV_ACTION, action, "'%s'" % action.decode(),
+                     lambda d: d == action)
+    _check_digest_of(ctx, m, 5, mbtest.EV_IPL_PARTITION_DATA, catalog,
+                     "the boot catalog sector (LBA %d), data 'BOOT CATALOG'" % cat,
+                     lambda d: d == b"BOOT CATALOG")
+    _check_digest_of(ctx, m, 4, mbtest.EV_IPL_CODE, image,
+                     "the whole boot image (%d bytes at LBA %d), data 'EL TORITO IPL'"
+                     % (len(image), lba), lambda d: d == b"EL TORITO IPL")
+    # Order in PCR 4: separator, the action, then the image.
+    p4 = [(e.type, e.data) for e in m.events if e.pcr == 4]
+    want = [(mbtest.EV_ACTION, b"Calling INT 19h"), (mbtest.EV_SEPARATOR, b"\0" * 4),
+            (mbtest.EV_ACTION, action), (mbtest.EV_IPL_CODE, b"EL TORITO IPL")]
+    ctx.check(p4 == want, "PCR 4 events in order: INT 19h, separator, CD action, boot "
+              "image (%s)" % [(hex(t), d[:32]) for t, d in p4])
+    p5 = [(e.type, e.data) for e in m.events if e.pcr == 5]
+    ctx.check(p5 == [(mbtest.EV_SEPARATOR, b"\0" * 4),
+                     (mbtest.EV_IPL_PARTITION_DATA, b"BOOT CATALOG")],
+              "PCR 5: separator, then the boot catalog (%s)" % [(hex(t), d[:32]) for t, d in p5])
+    if ctx.failed:
+        ctx.note("logs in %s (serial.log, debug.log, eventlog.bin, pcrs/)" % ctx.workdir)
+
+
+test("tpm-cdrom-q35-crb-tpm2-all", ["tpm", "cdrom", "grub"], cost=2)(
+    lambda ctx: _cd_measured(ctx, "q35", "crb", 2))
+test("tpm-cdrom-pc-tis-tpm12", ["tpm", "cdrom", "grub"], cost=2)(
+    lambda ctx: _cd_measured(ctx, "pc", "tis", 1, "sha1"))
 
 
 def _check_no_shadowing():

@@ -625,6 +625,25 @@ static void test_ext_params_ata(void **state)
 	assert_int_equal(sum(b + 0x1E, 0x24), 0);
 }
 
+// virtio-scsi: T13 EDD-3 SCSI device path, word target then qword LUN.
+static void test_ext_params_scsi(void **state)
+{
+	(void)state;
+	struct fake scsi;
+	fake_init(&scsi, DRIVE_VIRTIO_SCSI, 2048, false);
+	scsi.d.channel = 5;		      // target
+	scsi.d.unit = 3;		      // LUN
+	assert_true(drive_register(&scsi.d)); // 0x82
+	const u8 *b = mem + 0x0700;
+	struct bregs r = params48(0x82, 0x4A);
+	assert_false(cf(&r));
+	assert_memory_equal(b + 0x28, "SCSI    ", 8);
+	assert_int_equal(b[0x38] | b[0x39] << 8, 5);
+	assert_int_equal(le32(b + 0x3A), 3);
+	assert_int_equal(le32(b + 0x3E), 0);
+	assert_int_equal(sum(b + 0x1E, 0x2C), 0);
+}
+
 // ---- status, missing drives, diskettes ------------------------------------
 
 static void test_status_and_missing(void **state)
@@ -704,16 +723,16 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_geometry),	      T(test_registry),
-	    T(test_drive_read_range), T(test_chs_read),
-	    T(test_chs_invalid),      T(test_chs_write_verify_seek),
-	    T(test_params_08_15),     T(test_edd_check),
-	    T(test_ext_read),	      T(test_ext_read_beyond_8g),
-	    T(test_ext_flat_buffer),  T(test_ext_invalid_packets),
-	    T(test_ext_past_end),     T(test_ext_partial_transfer),
-	    T(test_ext_write),	      T(test_ext_params),
-	    T(test_ext_params_ata),   T(test_status_and_missing),
-	    T(test_diskette),
+	    T(test_geometry),		T(test_registry),
+	    T(test_drive_read_range),	T(test_chs_read),
+	    T(test_chs_invalid),	T(test_chs_write_verify_seek),
+	    T(test_params_08_15),	T(test_edd_check),
+	    T(test_ext_read),		T(test_ext_read_beyond_8g),
+	    T(test_ext_flat_buffer),	T(test_ext_invalid_packets),
+	    T(test_ext_past_end),	T(test_ext_partial_transfer),
+	    T(test_ext_write),		T(test_ext_params),
+	    T(test_ext_params_ata),	T(test_ext_params_scsi),
+	    T(test_status_and_missing), T(test_diskette),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

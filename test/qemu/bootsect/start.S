@@ -6,6 +6,8 @@
  * with INT 13h AH=02h, zeroes .bss, and calls bs_main(boot_drive) with
  * DS = ES = SS = 0 and the stack below 0x7C00.  The C part is built with
  * gcc -m16 (32-bit code with size prefixes, run in real mode).
+ * Built with -DBS_PRELOADED (an El Torito no-emulation image, which the
+ * firmware loads whole) the INT 13h load is skipped.
  */
 #define LOAD_SECTORS 48
 #define EXIT_PORT 0xf4
@@ -25,6 +27,9 @@ _start:
 	cld
 	sti
 	movw	%dx, %bp		/* DL = boot drive, keep it in BP */
+#ifdef BS_PRELOADED
+	jmp	3f
+#endif
 	movw	$3, %si			/* tries */
 2:	movw	$0x7e00, %bx
 	movw	$(0x0200 + LOAD_SECTORS), %ax

@@ -1,5 +1,5 @@
 /* svc: checks the BIOS services a boot loader relies on.
- * INT 13h (08h, 02h CHS, 41h, 42h, 48h, 15h), INT 15h (E820h, E801h, 88h),
+ * INT 13h (08h, 02h CHS, 41h, 42h, 43h, 48h, 15h), INT 15h (E820h, E801h, 88h),
  * INT 12h, INT 1Ah (00h, 02h, 04h).  Disk contents and the expected sizes
  * come from the harness (see bs.h: struct bs_params and the pattern).
  */
@@ -56,7 +56,7 @@ struct dap {
 } __attribute__((packed));
 static struct dap dap;
 
-static int lba_read(u64 lba, u16 count, void *buf, u8 *status)
+static int lba_xfer(u16 ax, u64 lba, u16 count, void *buf, u8 *status)
 {
 	struct bregs r;
 	dap.size = 16;
@@ -66,13 +66,44 @@ static int lba_read(u64 lba, u16 count, void *buf, u8 *status)
 	dap.seg = 0;
 	dap.lba = lba;
 	bs_clear(&r);
-	r.eax = 0x4200;
+	r.eax = ax;
 	r.edx = boot_drive;
 	r.esi = (u16)(u32)&dap;
 	r.ds = 0;
 	bs_intcall(0x13, &r);
 	*status = (u8)(r.eax >> 8);
 	return !(r.eflags & CF) && *status == 0;
+}
+
+static int lba_read(u64 lba, u16 count, void *buf, u8 *status)
+{
+	return lba_xfer(0x4200, lba, count, buf, status);
+}
+
+/* AH=43h (AL=0, no verify) of sectors 2000-2002 over 1006-1008, then a
+ * read of 1005-1009: the written sectors come back and their neighbours
+ * are unchanged. The run crosses a 4 KiB boundary at 1008, so a driver
+ * that translates to 4 KiB blocks must read-modify-write both blocks. The
+ * disk is a QEMU snapshot: the file does not change. */
+static void check_write(void)
+{
+	u8 st;
+	int ok = lba_read(2000, 3, multi, &st) &&
+		 lba_xfer(0x4300, 1006, 3, multi, &st) &&
+		 lba_read(1005, 5, multi, &st);
+	int data = ok && pattern_ok(multi, 1005) &&
+		   pattern_ok(multi + 4 * 512, 1009);
+	for (u16 i = 0; data && i < 3; i++)
+		data = pattern_ok(multi + 512 * (i + 1), 2000 + i);
+	check_begin("int13_43_write_readback", data);
+	puts_("lba=1006 count=3");
+	if (!ok) {
+		puts_(" failed ah=");
+		puthex(st, 2);
+	} else if (!data) {
+		puts_(" wrong data");
+	}
+	line_end();
 }
 
 static void check_chs(const char *name, u16 c, u16 h, u16 s)
@@ -226,6 +257,7 @@ static void disk_tests(void)
 	check_begin("int13_42_past_end_fails", !ok);
 	put_lba_detail("", p->total_sectors);
 	line_end();
+	check_write();
 
 	/* AH=48h: extended drive parameters */
 	{
