@@ -15,7 +15,7 @@
 // The F-segment pool (layout.ld .fsegpool): RSDP and SMBIOS entry point.
 // An S3 resume keeps it when it re-copies the image: the OS found its RSDP
 // there, and the resume reads the waking vector through it.
-#define FSEG_POOL_BASE 0xFD000
+#define FSEG_POOL_BASE 0xFE000
 #define FSEG_POOL_SIZE 0x1000
 
 // CMOS shutdown status (register 0Fh): QEMU sets FEh when it wakes the
@@ -24,7 +24,7 @@
 #define CMOS_SHUTDOWN_S3_RESUME 0xFE
 
 // Start of the 16-bit entry code (layout.ld places .text16 here).
-#define TEXT16_BASE 0xFE000
+#define TEXT16_BASE 0xFF000
 
 #define SEL_CODE32 0x08
 #define SEL_DATA32 0x10

@@ -1344,7 +1344,7 @@ def _unused_fill_offset(img):
     """Offset of a byte no code reads: the start of the last all-zero 4 KiB
     page below the F-segment pool (the gap after the 32-bit part, or the
     low padding of a 256 KiB image)."""
-    pool = len(img) - 0x3000     # 0xFD000 in the image's last 128 KiB
+    pool = len(img) - 0x2000     # 0xFE000 in the image's last 128 KiB
     for off in range(pool - 0x1000, -1, -0x1000):
         if not any(img[off:off + 0x1000]):
             return off
