@@ -13,9 +13,18 @@ void hash64_set_runner(hash64_runner run)
 	runner64 = run;
 }
 
-// Below this many whole blocks the i386 code is quicker than the switch to
-// long mode and back.
-#define HASH64_MIN_BLOCKS 16
+// Whole blocks go to the 64-bit code when it is there (hash64.h): even one
+// block, so that on a CPU with long mode the i386 block functions never run
+// and QEMU's TCG never has to translate them (that costs more than the
+// switch to long mode and back).
+static void blocks(void *state, const u8 *p, u32 n, u32 bsize, md_block_fn fn,
+		   u32 alg64, const void *k)
+{
+	if (alg64 && runner64 && runner64(alg64, state, p, n, k))
+		return;
+	for (u32 i = 0; i < n; i++)
+		fn(state, p + i * bsize);
+}
 
 void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
 	       u32 alg64, const void *k, const void *data, u32 n)
@@ -25,18 +34,12 @@ void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
 
 	*len += n;
 	while (n) {
-		u32 blocks = n / bsize;
-		if (!used && alg64 && runner64 && blocks >= HASH64_MIN_BLOCKS &&
-		    runner64(alg64, state, p, blocks, k)) {
-			p += blocks * bsize;
-			n -= blocks * bsize;
-			continue;
-		}
 		if (!used && n >= bsize) {
 			// Whole blocks straight from the caller: no copy.
-			fn(state, p);
-			p += bsize;
-			n -= bsize;
+			u32 whole = n / bsize;
+			blocks(state, p, whole, bsize, fn, alg64, k);
+			p += whole * bsize;
+			n -= whole * bsize;
 			continue;
 		}
 		u32 take = MIN(bsize - used, n);
@@ -45,13 +48,14 @@ void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
 		p += take;
 		n -= take;
 		if (used == bsize) {
-			fn(state, buf);
+			blocks(state, buf, 1, bsize, fn, alg64, k);
 			used = 0;
 		}
 	}
 }
 
-void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn)
+void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn, u32 alg64,
+	    const void *k)
 {
 	u32 used = (u32)len & (bsize - 1);
 	u32 lenfield = bsize / 8; // 8 or 16 bytes of bit count
@@ -59,7 +63,7 @@ void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn)
 	buf[used++] = 0x80;
 	if (used > bsize - lenfield) {
 		memset(buf + used, 0, bsize - used);
-		fn(state, buf);
+		blocks(state, buf, 1, bsize, fn, alg64, k);
 		used = 0;
 	}
 	memset(buf + used, 0, bsize - used);
@@ -68,7 +72,7 @@ void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn)
 	if (lenfield == 16)
 		buf[bsize - 9] = (u8)(len >> 61);
 	put_be64(buf + bsize - 8, len << 3);
-	fn(state, buf);
+	blocks(state, buf, 1, bsize, fn, alg64, k);
 }
 
 void md_out32(u8 *out, const u32 *h, u32 n)

@@ -10,13 +10,15 @@ typedef void (*md_block_fn)(void *state, const u8 *block);
 
 // Feeds n bytes; bsize is 64 or 128, buf holds a partial block and *len
 // counts all bytes so far (its low bits give the fill level of buf).
-// alg64 (enum hash64_alg, 0 for none) and k let runs of whole blocks go
-// to the 64-bit code when the platform registered a runner (hash64.h).
+// alg64 (enum hash64_alg, 0 for none) and k let whole blocks go to the
+// 64-bit code when the platform registered a runner (hash64.h).
 void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
 	       u32 alg64, const void *k, const void *data, u32 n);
 // Appends 0x80, zeros and the big-endian bit length (64 bits for 64-byte
-// blocks, 128 bits for 128-byte blocks) and compresses the final block(s).
-void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn);
+// blocks, 128 bits for 128-byte blocks) and compresses the final block(s)
+// (alg64 and k as for md_update).
+void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn, u32 alg64,
+	    const void *k);
 // Big-endian output of n bytes of 32-bit state words.
 void md_out32(u8 *out, const u32 *h, u32 n);
 

@@ -62,7 +62,7 @@ void sha1_update(struct sha1_ctx *c, const void *data, u32 len)
 
 void sha1_final(struct sha1_ctx *c, u8 out[SHA1_SIZE])
 {
-	md_pad(c->h, c->buf, c->len, 64, sha1_block);
+	md_pad(c->h, c->buf, c->len, 64, sha1_block, HASH64_SHA1, NULL);
 	md_out32(out, c->h, SHA1_SIZE);
 }
 

@@ -83,7 +83,7 @@ void sha256_update(struct sha256_ctx *c, const void *data, u32 len)
 
 void sha256_final(struct sha256_ctx *c, u8 out[SHA256_SIZE])
 {
-	md_pad(c->h, c->buf, c->len, 64, sha256_block);
+	md_pad(c->h, c->buf, c->len, 64, sha256_block, HASH64_SHA256, sha256_k);
 	md_out32(out, c->h, SHA256_SIZE);
 }
 

@@ -90,7 +90,7 @@ void sm3_update(struct sm3_ctx *c, const void *data, u32 len)
 
 void sm3_final(struct sm3_ctx *c, u8 out[SM3_SIZE])
 {
-	md_pad(c->h, c->buf, c->len, 64, sm3_block);
+	md_pad(c->h, c->buf, c->len, 64, sm3_block, 0, NULL);
 	md_out32(out, c->h, SM3_SIZE);
 }
 

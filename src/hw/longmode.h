@@ -1,5 +1,5 @@
-// Bulk hashing in 64-bit long mode (src/crypto/lm64): while a session is
-// open, runs of whole blocks of SHA-1/256/384/512 go to the 64-bit code.
+// Hashing in 64-bit long mode (src/crypto/lm64): while a session is open,
+// every whole block of SHA-1/256/384/512 goes to the 64-bit code.
 // Only the firmware's own measurements open one (POST, the direct-boot
 // kernel), never INT 1Ah: the page tables live in POST scratch memory.
 #ifndef MBIOS_HW_LONGMODE_H
