@@ -2663,6 +2663,22 @@ def _cd_grub_vscsi(ctx):
 test("cdrom-grub-q35-vscsi", ["cdrom", "grub"], cost=2)(_cd_grub_vscsi)
 
 
+def _hybrid_as_disk_vscsi(ctx):
+    """The same GRUB rescue image as a hard disk (scsi-hd): grub-mkrescue
+    makes a hybrid image whose MBR boots GRUB; bootindex puts it before a
+    good disk on AHCI that must not run."""
+    iso = mbtest.grub_iso()
+    disks = [Disk(iso, "vscsi", bootindex=1), Disk(_good_disk(), "ide", bootindex=2)]
+    r = mbtest.run_qemu(ctx.workdir, bios=ctx.bios, machine="q35", disks=disks, timeout=180)
+    want = "Booting from Hard Disk (virtio-scsi 0:0: QEMU QEMU HARDDISK)..."
+    ctx.check(want in r.serial, "console: %r" % want)
+    ctx.check("MBT-GRUB: booting" in r.serial, "GRUB ran the image's grub.cfg")
+    _check_report(ctx, r, boot="cdrom")
+
+
+test("hybrid-as-disk-q35-vscsi", ["cdrom", "grub"], cost=2)(_hybrid_as_disk_vscsi)
+
+
 def _cd_nomedium_vscsi(ctx):
     """An empty scsi-cd first (bootindex=1), a good disk second: one
     "Boot failed" line names the drive and says why, the disk boots."""
