@@ -38,6 +38,10 @@ void udelay(u32 us)
 {
 	(void)us;
 }
+u64 clock_us(void)
+{
+	return 0; // the command layer times round-trips for the debug port
+}
 bool tpm12_assert_pp(struct tpm_state *s)
 {
 	(void)s;

@@ -27,6 +27,10 @@ void udelay(u32 us)
 {
 	(void)us;
 }
+u64 clock_us(void)
+{
+	return 0; // the command layer times round-trips for the debug port
+}
 
 int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		     u32 resp_max, u32 *resp_len, enum tpm_duration dur)
