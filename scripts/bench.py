@@ -42,7 +42,6 @@ import datetime
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -149,17 +148,7 @@ class NoBoot(Exception):
 
 def qmp_ready(path, timeout=30):
     """A QMP connection to a paused QEMU, past the capabilities handshake."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.connect(path)
-            break
-        except OSError:
-            sock.close()
-            if time.monotonic() > deadline:
-                raise SystemExit("bench: QMP socket %s did not come up" % path)
-            time.sleep(0.005)
+    sock = mbtest.qmp_connect(path, timeout)
     f = sock.makefile("rb")
     f.readline()                                    # greeting
     sock.sendall(b'{"execute": "qmp_capabilities"}\n')

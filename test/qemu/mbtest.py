@@ -1222,24 +1222,30 @@ def qemu_argv(bios, machine="q35", mem="512", smp=1, disks=(), kernel=None,
     return argv
 
 
-def qmp_command(path, command, timeout=10, arguments=None, **kwargs):
-    """Connect to QEMU's QMP socket at path, negotiate, run one command
-    (e.g. "cont", or "screendump" with filename=..., or any arguments as
-    a dict in `arguments`) and return its "return" value."""
-    if arguments is None and kwargs:
-        arguments = kwargs
+def qmp_connect(path, timeout=10):
+    """A socket connected to QEMU's QMP socket at path, once QEMU has made
+    it (within timeout seconds)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.settimeout(max(0.1, deadline - time.monotonic()))
             sock.connect(path)
-            break
+            return sock
         except OSError:
             sock.close()
             if time.monotonic() > deadline:
                 raise HarnessError("QMP socket %s did not come up" % path)
-            time.sleep(0.02)
+            time.sleep(0.005)
+
+
+def qmp_command(path, command, timeout=10, arguments=None, **kwargs):
+    """Connect to QEMU's QMP socket at path, negotiate, run one command
+    (e.g. "cont", or "screendump" with filename=..., or any arguments as
+    a dict in `arguments`) and return its "return" value."""
+    if arguments is None and kwargs:
+        arguments = kwargs
+    sock = qmp_connect(path, timeout)
     with sock, sock.makefile("rwb") as f:
         def reply():
             while True:
