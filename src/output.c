@@ -10,6 +10,8 @@
 
 #define DEBUG_PORT 0x402
 
+bool debug_timeline;
+
 static void debug_write(const char *s, size_t len)
 {
 	while (len--)

@@ -124,9 +124,9 @@ void post_main(void)
 	if (s3_resume_requested())
 		s3_resume(); // returns only if the OS left no waking vector
 	printf_console("mbios %s on %s\n", MBIOS_VERSION, platform_name());
-	boot_phase("fw_cfg");
 	if (!fw_cfg_init())
 		printf_console("warning: no QEMU fw_cfg; defaults used\n");
+	debug_timeline = fw_cfg_find("opt/org.mbios/timeline") != NULL;
 	boot_phase("memory");
 	memory_init();
 	hash_bench();

@@ -162,7 +162,7 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 		return TCG_E_EXTEND;
 	}
 	rc = tcglog_append(&c->log, pcr, type, d, n, event, event_len);
-	dprint(DL_INFO, "tcg: measured PCR %u, event type 0x%x\n", pcr, type);
+	dprint_timeline("tcg: measured PCR %u, event type 0x%x\n", pcr, type);
 	if (rc) {
 		// Cannot happen after tcglog_room(); make it loud if it does.
 		tcg_cap(c, "event log write failed after extend");

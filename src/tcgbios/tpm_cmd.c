@@ -317,8 +317,8 @@ static int run(struct tpm_dev *dev, struct tpm_writer *w, struct tpm_reader *r)
 		rc = tpm_transmit(dev, w->buf, (u32)len, rspbuf, sizeof(rspbuf),
 				  &rlen, tpm_cmd_duration(tag, code));
 		// One line per round-trip: scripts/bench.py sums them.
-		dprint(DL_INFO, "tpm: command 0x%x: 0x%x in %u us\n", code, rc,
-		       (u32)(clock_us() - t0));
+		dprint_timeline("tpm: command 0x%x: 0x%x in %u us\n", code, rc,
+				(u32)(clock_us() - t0));
 		// SelfTest's TESTING means the tests run in the background
 		// (Library Part 3, TPM2_SelfTest); later commands wait for
 		// them.

@@ -10,6 +10,7 @@
 #include "output.h"
 
 bool host_output_quiet;
+bool debug_timeline;
 static char last_dprint[512];
 static u32 console_lines;
 static char last_console[512];
