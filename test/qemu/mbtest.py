@@ -324,6 +324,21 @@ GRUB_MODULES = ["biosdisk", "part_msdos", "fat", "normal", "linux", "echo",
 PART_START = 2048
 
 
+def grub_cfg_text(cmdline):
+    """The grub.cfg of the test disk and CD: serial console, no menu, the
+    kernel and initramfs from /boot with `cmdline`, progress on the serial
+    line (MBT-GRUB: ...)."""
+    return ("serial --unit=0 --speed=115200\n"
+            "terminal_output serial\n"
+            "set timeout=0\n"
+            "echo MBT-GRUB: loading kernel\n"
+            "linux /boot/vmlinuz %s\n"
+            "echo MBT-GRUB: loading initrd\n"
+            "initrd /boot/initrd.gz\n"
+            "echo MBT-GRUB: booting\n"
+            "boot\n" % cmdline)
+
+
 def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64, cfg_text=None,
                    modules=(), files=()):
     """A GRUB (i386-pc) disk booting kernel/initrd with cmdline; cfg_text
@@ -338,15 +353,7 @@ def make_grub_disk(path, kernel, initrd, cmdline, part_mib=64, cfg_text=None,
     os.makedirs(work)
     cfg = os.path.join(work, "grub.cfg")
     with open(cfg, "w") as f:
-        f.write(cfg_text or "serial --unit=0 --speed=115200\n"
-                "terminal_output serial\n"
-                "set timeout=0\n"
-                "echo MBT-GRUB: loading kernel\n"
-                "linux /boot/vmlinuz %s\n"
-                "echo MBT-GRUB: loading initrd\n"
-                "initrd /boot/initrd.gz\n"
-                "echo MBT-GRUB: booting\n"
-                "boot\n" % cmdline)
+        f.write(cfg_text or grub_cfg_text(cmdline))
     core = os.path.join(work, "core.img")
     _run(["grub-mkimage", "-O", "i386-pc", "-o", core, "-p",
           "(hd0,msdos1)/boot/grub", "-d", GRUB_DIR] + GRUB_MODULES + list(modules))
@@ -539,15 +546,7 @@ def make_grub_iso(path, kernel, initrd, cmdline):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(work, "boot", "grub"))
     with open(os.path.join(work, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write("serial --unit=0 --speed=115200\n"
-                "terminal_output serial\n"
-                "set timeout=0\n"
-                "echo MBT-GRUB: loading kernel\n"
-                "linux /boot/vmlinuz %s\n"
-                "echo MBT-GRUB: loading initrd\n"
-                "initrd /boot/initrd.gz\n"
-                "echo MBT-GRUB: booting\n"
-                "boot\n" % cmdline)
+        f.write(grub_cfg_text(cmdline))
     shutil.copyfile(kernel, os.path.join(work, "boot", "vmlinuz"))
     shutil.copyfile(initrd, os.path.join(work, "boot", "initrd.gz"))
     tmp = "%s.tmp.%d" % (path, os.getpid())

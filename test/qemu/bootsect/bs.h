@@ -35,6 +35,19 @@ struct bs_params {
 void bs_intcall(u32 intno, struct bregs *r);
 void bs_clear(struct bregs *r);
 
+/* INT 13h EDD disk address packet (AH=42h/43h), and the packet of the last
+ * bs_edd call: the BIOS writes back the sectors it moved in count. */
+struct bs_dap {
+	u8 size, reserved;
+	u16 count;
+	u16 off, seg;
+	u64 lba;
+} __attribute__((packed));
+extern struct bs_dap bs_dap;
+/* INT 13h function ax (42h read, 43h write) of count sectors at lba on drive
+ * dl to/from buf (in segment 0); *status gets AH. Returns 1 if CF is clear. */
+int bs_edd(u16 ax, u8 dl, u64 lba, u16 count, void *buf, u8 *status);
+
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline u8 inb(u16 port) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 

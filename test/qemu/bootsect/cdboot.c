@@ -27,15 +27,7 @@ struct cd_params {
 #define CD_PARAMS_MAGIC 0x4354424d
 #define P ((const struct cd_params *)0xdc00)
 
-struct dap {
-	u8 size, reserved;
-	u16 count;
-	u16 off, seg;
-	u64 lba;
-} __attribute__((packed));
-
 static u8 drive;
-static struct dap dap;
 static u8 buf[2 * 2048];
 static u8 pkt[0x20];
 static u8 edd[0x4a];
@@ -60,20 +52,8 @@ static u8 ah_of(const struct bregs *r)
 
 static int ext_read(u8 dl, u32 lba, u16 count, void *to, u8 *st)
 {
-	struct bregs r;
-	dap.size = 16;
-	dap.reserved = 0;
-	dap.count = count;
-	dap.off = (u16)(u32)to;
-	dap.seg = 0;
-	dap.lba = lba;
-	bs_clear(&r);
-	r.eax = 0x4200;
-	r.edx = dl;
-	r.esi = (u16)(u32)&dap;
-	bs_intcall(0x13, &r);
-	*st = ah_of(&r);
-	return !(r.eflags & CF) && *st == 0 && dap.count == count;
+	return bs_edd(0x4200, dl, lba, count, to, st) && *st == 0 &&
+	       bs_dap.count == count;
 }
 
 static int chs_read(u16 c, u16 h, u16 s, void *to, u8 *st)
@@ -211,20 +191,11 @@ static void cd_tests(void)
 	line_end();
 
 	/* 43h: a CD is write protected */
-	dap.size = 16;
-	dap.count = 1;
-	dap.off = (u16)(u32)buf;
-	dap.seg = 0;
-	dap.lba = 20;
-	bs_clear(&r);
-	r.eax = 0x4300;
-	r.edx = CD_DRIVE;
-	r.esi = (u16)(u32)&dap;
-	bs_intcall(0x13, &r);
+	ok = bs_edd(0x4300, CD_DRIVE, 20, 1, buf, &st);
 	check_begin("cd_43_write_protected",
-		    (r.eflags & CF) && ah_of(&r) == 0x03 && dap.count == 0);
+		    !ok && st == 0x03 && bs_dap.count == 0);
 	puts_("ah=");
-	puthex(ah_of(&r), 2);
+	puthex(st, 2);
 	line_end();
 
 	/* CHS on the CD itself: there is none */

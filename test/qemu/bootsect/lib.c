@@ -12,6 +12,26 @@ void bs_clear(struct bregs *r)
 	r->eflags = IF;
 }
 
+struct bs_dap bs_dap;
+
+int bs_edd(u16 ax, u8 dl, u64 lba, u16 count, void *buf, u8 *status)
+{
+	struct bregs r;
+	bs_dap.size = 16;
+	bs_dap.reserved = 0;
+	bs_dap.count = count;
+	bs_dap.off = (u16)(u32)buf;
+	bs_dap.seg = 0;
+	bs_dap.lba = lba;
+	bs_clear(&r);
+	r.eax = ax;
+	r.edx = dl;
+	r.esi = (u16)(u32)&bs_dap;
+	bs_intcall(0x13, &r);
+	*status = (u8)(r.eax >> 8);
+	return !(r.eflags & CF);
+}
+
 void putc_(char c)
 {
 	int n;

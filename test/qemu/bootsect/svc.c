@@ -48,31 +48,9 @@ static int chs_read(u16 c, u16 h, u16 s, u8 count, void *buf, u8 *status)
 	return !(r.eflags & CF) && *status == 0 && (u8)r.eax == count;
 }
 
-struct dap {
-	u8 size, reserved;
-	u16 count;
-	u16 off, seg;
-	u64 lba;
-} __attribute__((packed));
-static struct dap dap;
-
 static int lba_xfer(u16 ax, u64 lba, u16 count, void *buf, u8 *status)
 {
-	struct bregs r;
-	dap.size = 16;
-	dap.reserved = 0;
-	dap.count = count;
-	dap.off = (u16)(u32)buf;
-	dap.seg = 0;
-	dap.lba = lba;
-	bs_clear(&r);
-	r.eax = ax;
-	r.edx = boot_drive;
-	r.esi = (u16)(u32)&dap;
-	r.ds = 0;
-	bs_intcall(0x13, &r);
-	*status = (u8)(r.eax >> 8);
-	return !(r.eflags & CF) && *status == 0;
+	return bs_edd(ax, boot_drive, lba, count, buf, status) && *status == 0;
 }
 
 static int lba_read(u64 lba, u16 count, void *buf, u8 *status)
@@ -133,7 +111,7 @@ static void check_lba(const char *name, u64 lba, u16 count)
 	for (i = 0; ok && i < count; i++)
 		if (!pattern_ok(multi + 512 * i, lba + i))
 			data = 0;
-	check_begin(name, ok && data && dap.count == count);
+	check_begin(name, ok && data && bs_dap.count == count);
 	put_lba_detail("", lba);
 	puts_(" count=");
 	putdec(count);
@@ -142,7 +120,7 @@ static void check_lba(const char *name, u64 lba, u16 count)
 		puthex(st, 2);
 	} else if (!data) {
 		puts_(" wrong data");
-	} else if (dap.count != count) {
+	} else if (bs_dap.count != count) {
 		puts_(" DAP count changed");
 	}
 	line_end();
