@@ -57,6 +57,16 @@ import mbtest  # noqa: E402
 
 
 
+def qemu_argv(machine, bios, debug_chardev):
+    """QEMU under TCG with 512 MiB, no default devices, no display or
+    serial port, the firmware's debug port on chardev `debug_chardev`
+    (id dbg)."""
+    return [mbtest.QEMU, "-accel", "tcg", "-machine", machine, "-m", "512",
+            "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
+            "-bios", bios, "-chardev", debug_chardev,
+            "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT]
+
+
 TPM_SETUPS = {            # name: (version, banks, interface)
     "none": None,
     "tpm2-tis": (2, "all", "tis"),
@@ -97,12 +107,9 @@ class SectorBoot:
         if os.path.exists(self.dbg):
             os.unlink(self.dbg)
         qmp = self.dbg + ".qmp"
-        argv = [mbtest.QEMU, "-S", "-qmp", "unix:%s,server=on,wait=off" % qmp,
-                "-accel", "tcg", "-machine", self.machine, "-m", "512",
-                "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
-                "-bios", bios, "-chardev", "file,id=dbg,path=" + self.dbg,
-                "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
-                "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % mbtest.EXIT_PORT]
+        argv = qemu_argv(self.machine, bios, "file,id=dbg,path=" + self.dbg) + [
+            "-S", "-qmp", "unix:%s,server=on,wait=off" % qmp,
+            "-device", "isa-debug-exit,iobase=0x%x,iosize=1" % mbtest.EXIT_PORT]
         argv += mbtest.Disk(self.disk, "ide", cdrom=self.cdrom).args(0, self.machine)
         if timeline:
             argv += ["-fw_cfg", "name=opt/org.mbios/timeline,string=1"]
@@ -226,11 +233,8 @@ def hash_bench(bios, machine, workdir, kib=1024):
     with open(arg, "w") as f:
         f.write(str(kib))
     dbg = os.path.join(workdir, "hash-bench.debug")
-    argv = [mbtest.QEMU, "-accel", "tcg", "-machine", machine, "-m", "512", "-nodefaults",
-            "-display", "none", "-no-reboot", "-serial", "none", "-bios", bios,
-            "-chardev", "file,id=dbg,path=" + dbg,
-            "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
-            "-fw_cfg", "name=opt/org.mbios/hash-bench,file=" + arg]
+    argv = qemu_argv(machine, bios, "file,id=dbg,path=" + dbg) + [
+        "-fw_cfg", "name=opt/org.mbios/hash-bench,file=" + arg]
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     res = {}
@@ -262,10 +266,7 @@ class DirectBoot:
 
     def run(self, bios, timeout=120):
         """Measuring time in ms from the firmware's own line."""
-        argv = [mbtest.QEMU, "-accel", "tcg", "-machine", self.machine, "-m", "512",
-                "-nodefaults", "-display", "none", "-no-reboot", "-serial", "none",
-                "-bios", bios, "-chardev", "stdio,id=dbg",
-                "-device", "isa-debugcon,iobase=0x%x,chardev=dbg" % mbtest.DEBUG_PORT,
+        argv = qemu_argv(self.machine, bios, "stdio,id=dbg") + [
                 "-kernel", mbtest.find_kernel(), "-initrd", mbtest.build_initramfs(),
                 "-append", mbtest.KERNEL_CMDLINE + " mbt.boot=direct"]
         self.swtpm.start()
