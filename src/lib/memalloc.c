@@ -7,21 +7,24 @@
 
 #define FSEG_POOL_SIZE 4096 // the .fsegpool section in layout.ld
 #define HIGH_ZONE_SIZE (CONFIG_HIGH_ZONE_KB * 1024)
-#define TMP_ZONE_START 0x01000000 // 16 MiB: clear of the kernel at 1 MiB
-#define TMP_ZONE_SIZE 0x00800000
+// The scratch zone sits just below the high zone, in the same 2 MiB of
+// guest RAM: QEMU backs RAM with transparent huge pages, and the first
+// touch of each one costs the host 0.4-7 ms here (docs/benchmarks.md).
+#define TMP_ZONE_SIZE 0x00100000
 
 static u8 fseg_pool[FSEG_POOL_SIZE]
     __attribute__((section(".fsegpool"), aligned(16)));
 static u32 fseg_next;
 static u32 high_start, high_end, high_next;
-static u32 tmp_next;
+static u32 tmp_start, tmp_next;
 
 void memalloc_init(u32 ram_top)
 {
 	high_end = ram_top;
 	high_start = ALIGN_DOWN(ram_top - HIGH_ZONE_SIZE, 0x10000);
 	high_next = high_end;
-	tmp_next = TMP_ZONE_START;
+	tmp_start = high_start - TMP_ZONE_SIZE;
+	tmp_next = tmp_start;
 	fseg_next = 0;
 }
 
@@ -57,7 +60,7 @@ full:
 void *malloc_tmp(u32 size, u32 align)
 {
 	u32 addr = ALIGN_UP(tmp_next, align);
-	if (addr + size > TMP_ZONE_START + TMP_ZONE_SIZE) {
+	if (size > TMP_ZONE_SIZE || addr > tmp_start + TMP_ZONE_SIZE - size) {
 		dprint(DL_ERR, "memalloc: tmp zone full (%u bytes asked)\n",
 		       size);
 		return NULL;
@@ -68,7 +71,7 @@ void *malloc_tmp(u32 size, u32 align)
 
 void free_tmp_all(void)
 {
-	tmp_next = TMP_ZONE_START;
+	tmp_next = tmp_start;
 }
 
 u32 high_zone_seal(void)
