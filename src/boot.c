@@ -3,6 +3,7 @@
 #include "boot.h"
 #include "autoconf.h"
 #include "hw/block.h"
+#include "hw/cpu_idle.h"
 #include "bregs.h"
 #include "cdrom.h"
 #include "console.h"
@@ -215,6 +216,7 @@ static void boot_bev(struct boot_entry *e)
 	struct bregs r = {0};
 	r.cs = e->seg;
 	r.ip = e->off;
+	cpu_idle_stop();
 	call16_far(&r);
 	printf_console("Boot failed: %s returned\n", e->desc);
 }
@@ -251,6 +253,7 @@ static void boot_drive(struct boot_entry *e)
 	r.cs = 0;
 	r.ip = MBR_ADDR;
 	r.dl = d->number;
+	cpu_idle_stop();
 	call16_far(&r);
 	printf_console("Boot failed: the boot sector of %s returned\n",
 		       e->desc);

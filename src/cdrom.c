@@ -6,6 +6,7 @@
 #include "cdrom.h"
 #include "autoconf.h"
 #include "eltorito.h"
+#include "hw/cpu_idle.h"
 #include "layout.h"
 #include "lib/bda.h"
 #include "lib/format.h"
@@ -201,6 +202,7 @@ void cdrom_boot(struct drive *d, const char *desc)
 	r.ip = 0;
 	r.dl = cd.emulating ? cd.emu.number : CDROM_DRIVE_NUMBER;
 	dprint(DL_INFO, "cdrom: jumping to %04x:0000, DL=%02x\n", r.cs, r.dl);
+	cpu_idle_stop();
 	call16_far(&r);
 	end_emulation();
 	cd.cd = NULL;

@@ -343,6 +343,17 @@ resume_jump32:
 	jmp *%eax
 
 // ---- data used by the switches (F segment RAM stays writable) --------------
+// The local APIC timer's vector while POST sleeps (hw/cpu_idle.c): EOI,
+// and back to the instruction after the HLT.
+	.text
+	.code32
+	.global idle_timer_entry
+idle_timer_entry:
+	movl $0, 0xFEE000B0		// local APIC EOI
+	.global idle_spurious_entry
+idle_spurious_entry:
+	iretl
+
 	.section .data
 	.global pm_stack_top, rm_stack
 	.balign 4

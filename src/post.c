@@ -10,6 +10,8 @@
 #include "fw/mtrr.h"
 #include "fw/platform.h"
 #include "hash_bench.h"
+#include "hw/clock.h"
+#include "hw/cpu_idle.h"
 #include "hw/pic_pit.h"
 #include "hw/ps2kbd.h"
 #include "hw/rtc.h"
@@ -136,6 +138,9 @@ void post_main(void)
 	rtc_init();
 	pic_init(1 << 0);
 	pit_init();
+	cpu_idle_start();
+	if (CONFIG_TCGBIOS)
+		tcg_start_tpm();
 	boot_phase("keyboard");
 	ps2kbd_init();
 

@@ -8,6 +8,9 @@
 
 // After ACPI set-up (the log area comes from etc/tpm/log), before any
 // option ROM runs: TPM start-up, log, PCR0/PCR1 measurements.
+// Early in POST: find the TPM and send its start-up ahead (it then runs
+// while POST goes on); tcg_setup collects the answer.
+void tcg_start_tpm(void);
 void tcg_setup(void);
 // S3 resume: the TPM's saved state back (or PCRs capped), locked for the
 // OS as at boot. Nothing is measured or logged.

@@ -2,6 +2,7 @@
 // chipsets provide once the PM I/O base is set (platform_init). It counts
 // under TCG as in real time, unlike a busy loop.
 #include "hw/clock.h"
+#include "hw/cpu_idle.h"
 #include "hw/io.h"
 
 #define PMTIMER_HZ 3579545
@@ -39,8 +40,9 @@ u64 clock_us(void)
 void udelay(u32 us)
 {
 	u64 end = clock_us() + us;
-	while (clock_us() < end)
-		asm volatile("pause");
+	for (u64 now = clock_us(); now < end; now = clock_us())
+		if (!cpu_idle_us((u32)(end - now)))
+			asm volatile("pause");
 }
 
 void mdelay(u32 ms)

@@ -51,8 +51,9 @@ static const char *const err_names[] = {
     "cancel failed",
     "TPM disabled for this boot",
     "bad argument",
+    "a command is still unanswered",
 };
-STATIC_ASSERT(ARRAY_SIZE(err_names) == 1 - TPM_E_ARG, "one name per code");
+STATIC_ASSERT(ARRAY_SIZE(err_names) == 1 - TPM_E_BUSY, "one name per code");
 
 const char *tpm_strerror(int err)
 {
@@ -93,6 +94,21 @@ static bool wait_over(struct tpm_dev *dev, const struct tpm_wait *w)
 	return true;
 }
 
+// Between two reads of a status register. Most commands answer within
+// about 100 us, so a wait polls at once for its first TPM_SPIN_US; after
+// that it sleeps TPM_POLL_US between reads: during POST udelay() halts the
+// CPU (hw/cpu_idle.c), which lets the TPM emulator's host threads run
+// where a spinning vCPU was seen to hold them off for 3-5 ms. A halt ends
+// 50-80 us late under QEMU (host timer slack), hence not from the start.
+#define TPM_SPIN_US 150
+#define TPM_POLL_US 20
+
+static void poll_pause(const struct tpm_wait *w)
+{
+	if (clock_us() - w->start >= TPM_SPIN_US)
+		udelay(TPM_POLL_US);
+}
+
 // Poll until (reg & mask) == want; *val gets the last value read.
 static bool wait32(struct tpm_dev *dev, u32 addr, u32 mask, u32 want, u32 us,
 		   u32 *val)
@@ -107,6 +123,7 @@ static bool wait32(struct tpm_dev *dev, u32 addr, u32 mask, u32 want, u32 us,
 			return true;
 		if (wait_over(dev, &w))
 			return false;
+		poll_pause(&w);
 	}
 }
 
@@ -119,6 +136,7 @@ static bool wait8(struct tpm_dev *dev, u32 addr, u8 mask, u8 want, u32 us)
 			return true;
 		if (wait_over(dev, &w))
 			return false;
+		poll_pause(&w);
 	}
 }
 
@@ -173,6 +191,7 @@ static bool tis_ready(struct tpm_dev *dev, u32 sts)
 			return true;
 		if (wait_over(dev, &w))
 			return false;
+		poll_pause(&w);
 	}
 }
 
@@ -209,6 +228,7 @@ static u32 tis_burst(struct tpm_dev *dev, u32 sts)
 			return b;
 		if (wait_over(dev, &w))
 			return 0;
+		poll_pause(&w);
 	}
 }
 
@@ -291,13 +311,11 @@ static int tis_recv(struct tpm_dev *dev, u32 sts, u32 fifo, u8 *buf, u32 len)
 	return TPM_OK;
 }
 
-static int tis_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
-			u8 *resp, u32 resp_max, u32 *resp_len, u32 wait_us)
+// Ready, the command bytes, Go: the TPM then executes on its own.
+static int tis_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len)
 {
 	u32 base = loc_base(dev, dev->locality);
 	u32 sts = base + TIS_REG_STS, fifo = base + TIS_REG_DATA_FIFO;
-	const u32 avail = TIS_STS_VALID | TIS_STS_DATA_AVAIL;
-	int rc;
 
 	if (!(mmio_read32(sts) & TIS_STS_COMMAND_READY) &&
 	    !tis_ready(dev, sts)) {
@@ -305,13 +323,26 @@ static int tis_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 		       dev->timeout_b);
 		return TPM_E_NOT_READY;
 	}
-	rc = tis_send(dev, sts, fifo, cmd, cmd_len);
-	if (rc)
-		goto abort;
+	int rc = tis_send(dev, sts, fifo, cmd, cmd_len);
+	if (rc) {
+		mmio_write8(sts, TIS_STS_COMMAND_READY);
+		return rc;
+	}
 	mmio_write8(sts, TIS_STS_GO);
+	return TPM_OK;
+}
+
+static int tis_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max,
+		      u32 *resp_len, u32 wait_us)
+{
+	u32 base = loc_base(dev, dev->locality);
+	u32 sts = base + TIS_REG_STS, fifo = base + TIS_REG_DATA_FIFO;
+	const u32 avail = TIS_STS_VALID | TIS_STS_DATA_AVAIL;
+	int rc;
+
 	if (!wait32(dev, sts, avail, avail, wait_us, NULL)) {
 		dprint(DL_ERR, "tpm tis: no response to 0x%x in %u us\n",
-		       get_be32(cmd + 6), wait_us);
+		       dev->cmd_code, wait_us);
 		tis_cancel(dev);
 		return TPM_E_TIMEOUT;
 	}
@@ -407,7 +438,8 @@ static const struct tpm_driver_ops tis_ops = {
     .probe = tis_probe,
     .request_locality = tis_request_locality,
     .release_locality = tis_release_locality,
-    .transfer = tis_transfer,
+    .start = tis_start,
+    .finish = tis_finish,
     .cancel = tis_cancel,
 };
 
@@ -496,6 +528,7 @@ static int crb_request_locality(struct tpm_dev *dev, u8 loc)
 				       loc, dev->timeout_a);
 				return TPM_E_LOCALITY;
 			}
+			poll_pause(&w);
 		}
 	}
 	int rc = crb_read_buffers(dev, loc);
@@ -537,11 +570,9 @@ static int crb_cancel(struct tpm_dev *dev)
 	return TPM_OK;
 }
 
-static int crb_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
-			u8 *resp, u32 resp_max, u32 *resp_len, u32 wait_us)
+static int crb_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len)
 {
 	u32 b = loc_base(dev, dev->locality);
-	u32 v;
 
 	if (cmd_len > dev->crb_cmd_size) {
 		dprint(DL_ERR, "tpm crb: command of %u bytes > buffer %u\n",
@@ -566,17 +597,24 @@ static int crb_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 	}
 	crb_write(dev->crb_cmd_addr, cmd, cmd_len);
 	mmio_write32(b + CRB_REG_CTRL_START, CRB_CTRL_START);
+	return TPM_OK;
+}
+
+static int crb_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max,
+		      u32 *resp_len, u32 wait_us)
+{
+	u32 b = loc_base(dev, dev->locality);
 	if (!wait32(dev, b + CRB_REG_CTRL_START, CRB_CTRL_START, 0, wait_us,
 		    NULL)) {
 		dprint(DL_ERR, "tpm crb: no response to 0x%x in %u us\n",
-		       get_be32(cmd + 6), wait_us);
+		       dev->cmd_code, wait_us);
 		crb_cancel(dev);
 		return TPM_E_TIMEOUT;
 	}
-	v = mmio_read32(b + CRB_REG_CTRL_STS);
+	u32 v = mmio_read32(b + CRB_REG_CTRL_STS);
 	if (v & CRB_CTRL_STS_ERROR) {
 		dprint(DL_ERR, "tpm crb: fatal error after command 0x%x\n",
-		       get_be32(cmd + 6));
+		       dev->cmd_code);
 		return TPM_E_CRB_ERROR;
 	}
 	crb_read(dev->crb_rsp_addr, resp, TPM_HEADER_SIZE);
@@ -618,7 +656,8 @@ static const struct tpm_driver_ops crb_ops = {
     .probe = crb_probe,
     .request_locality = crb_request_locality,
     .release_locality = crb_release_locality,
-    .transfer = crb_transfer,
+    .start = crb_start,
+    .finish = crb_finish,
     .cancel = crb_cancel,
 };
 
@@ -718,8 +757,8 @@ void tpm_drv_release_locality(struct tpm_dev *dev)
 		dev->ops->release_locality(dev);
 }
 
-int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
-		     u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+		  enum tpm_duration dur)
 {
 	if (!dev || !dev->ops)
 		return TPM_E_NODEV;
@@ -727,12 +766,17 @@ int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		dprint(DL_DETAIL, "tpm: disabled, command not sent\n");
 		return TPM_E_DISABLED;
 	}
-	if (!cmd || !resp || !resp_len || (u32)dur > TPM_DUR_LONG ||
-	    resp_max < TPM_HEADER_SIZE) {
+	if (dev->in_flight) {
+		dprint(DL_ERR, "tpm: 0x%x sent while 0x%x is unanswered\n",
+		       cmd && cmd_len >= TPM_HEADER_SIZE ? get_be32(cmd + 6)
+							 : 0,
+		       dev->cmd_code);
+		return TPM_E_BUSY;
+	}
+	if (!cmd || (u32)dur > TPM_DUR_LONG) {
 		dprint(DL_ERR, "tpm: transmit: bad arguments\n");
 		return TPM_E_ARG;
 	}
-	*resp_len = 0;
 	if (cmd_len < TPM_HEADER_SIZE || get_be32(cmd + 2) != cmd_len) {
 		dprint(DL_ERR, "tpm: malformed command of %u bytes\n", cmd_len);
 		return TPM_E_CMD_SIZE;
@@ -743,8 +787,41 @@ int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 			return rc;
 	}
 	dev->transfers++;
-	return dev->ops->transfer(dev, cmd, cmd_len, resp, resp_max, resp_len,
-				  dev->duration[dur]);
+	dev->cmd_code = get_be32(cmd + 6);
+	dev->cmd_wait_us = dev->duration[dur];
+	int rc = dev->ops->start(dev, cmd, cmd_len);
+	dev->in_flight = rc == TPM_OK;
+	return rc;
+}
+
+int tpm_drv_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max, u32 *resp_len)
+{
+	if (!dev || !dev->ops)
+		return TPM_E_NODEV;
+	if (!dev->in_flight) {
+		dprint(DL_ERR, "tpm: no command to finish\n");
+		return TPM_E_ARG;
+	}
+	dev->in_flight = false;
+	if (!resp || !resp_len || resp_max < TPM_HEADER_SIZE) {
+		dprint(DL_ERR, "tpm: transmit: bad arguments\n");
+		return TPM_E_ARG;
+	}
+	*resp_len = 0;
+	return dev->ops->finish(dev, resp, resp_max, resp_len,
+				dev->cmd_wait_us);
+}
+
+int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
+		     u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+{
+	if (!resp || !resp_len || resp_max < TPM_HEADER_SIZE) {
+		dprint(DL_ERR, "tpm: transmit: bad arguments\n");
+		return TPM_E_ARG;
+	}
+	*resp_len = 0;
+	int rc = tpm_drv_start(dev, cmd, cmd_len, dur);
+	return rc ? rc : tpm_drv_finish(dev, resp, resp_max, resp_len);
 }
 
 int tpm_drv_cancel(struct tpm_dev *dev)

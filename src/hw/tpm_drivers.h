@@ -28,6 +28,7 @@ enum {
 	TPM_E_CANCEL = -17,	   // cancel did not complete
 	TPM_E_DISABLED = -18,	   // TPM marked unusable earlier in this boot
 	TPM_E_ARG = -19,	   // bad argument from the caller
+	TPM_E_BUSY = -20,	   // a command is still unanswered
 };
 
 enum tpm_iface { TPM_IFACE_NONE, TPM_IFACE_TIS, TPM_IFACE_CRB };
@@ -51,10 +52,12 @@ struct tpm_driver_ops {
 	int (*probe)(struct tpm_dev *dev);
 	int (*request_locality)(struct tpm_dev *dev, u8 loc);
 	void (*release_locality)(struct tpm_dev *dev);
-	// Send cmd, wait up to `wait_us`, read the response into resp[0..max).
-	// resp may alias cmd: the command is fully sent before reading.
-	int (*transfer)(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
-			u8 *resp, u32 resp_max, u32 *resp_len, u32 wait_us);
+	// Send cmd and let the TPM execute it.
+	int (*start)(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len);
+	// Wait up to `wait_us` for the started command's response and read it
+	// into resp[0..max).
+	int (*finish)(struct tpm_dev *dev, u8 *resp, u32 resp_max,
+		      u32 *resp_len, u32 wait_us);
 	int (*cancel)(struct tpm_dev *dev);
 };
 
@@ -72,7 +75,10 @@ struct tpm_dev {
 	u32 timeout_a, timeout_b, timeout_c, timeout_d; // microseconds
 	u32 duration[3]; // microseconds, by enum tpm_duration
 	u32 crb_cmd_addr, crb_cmd_size, crb_rsp_addr, crb_rsp_size;
-	u32 transfers; // round-trips attempted, for benchmarks
+	u32 transfers;	 // round-trips attempted, for benchmarks
+	bool in_flight;	 // a command was started and not yet finished
+	u32 cmd_code;	 // the last command started, for messages
+	u32 cmd_wait_us; // and how long its response may take
 	// Time the command layer may still spend re-sending commands that a
 	// TPM answered with "retry"/"testing" warnings, for the whole boot.
 	u32 retry_budget_us;
@@ -91,6 +97,13 @@ void tpm_drv_release_locality(struct tpm_dev *dev);
 // ready on error). No TPM response code is interpreted here.
 int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		     u32 resp_max, u32 *resp_len, enum tpm_duration dur);
+// The same in two halves, so that the firmware can work while the TPM
+// executes: tpm_drv_start sends the command, tpm_drv_finish waits for the
+// response. One command at a time: any other start in between fails with
+// TPM_E_BUSY. cmd may be reused once tpm_drv_start returns.
+int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+		  enum tpm_duration dur);
+int tpm_drv_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max, u32 *resp_len);
 int tpm_drv_cancel(struct tpm_dev *dev);
 // TPM 1.2 reports TIS timeouts (4 values) and durations (3 values) in
 // microseconds; 0 keeps the default, ms-scaled values are fixed up, and the

@@ -178,17 +178,22 @@ static u16 ok_tag(u16 cmd_tag)
 	return 0;
 }
 
-int tpm_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
-		 u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+int tpm_transmit_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+		       enum tpm_duration dur)
 {
-	if (!cmd || !resp || !resp_len || cmd_len < TPM_HEADER_SIZE)
+	if (!cmd || cmd_len < TPM_HEADER_SIZE)
 		return refuse(__func__, TPM_E_ARG);
-	// Saved first: resp may alias cmd.
-	u16 cmd_tag = get_be16(cmd);
-	u32 code = get_be32(cmd + 6);
+	return tpm_drv_start(dev, cmd, cmd_len, dur);
+}
+
+int tpm_transmit_finish(struct tpm_dev *dev, u16 cmd_tag, u32 code, u8 *resp,
+			u32 resp_max, u32 *resp_len)
+{
+	if (!resp || !resp_len)
+		return refuse(__func__, TPM_E_ARG);
 	u32 len = 0;
 	*resp_len = 0;
-	int rc = tpm_drv_transmit(dev, cmd, cmd_len, resp, resp_max, &len, dur);
+	int rc = tpm_drv_finish(dev, resp, resp_max, &len);
 	if (rc)
 		return rc;
 	if (len < TPM_HEADER_SIZE || len > resp_max) {
@@ -222,6 +227,21 @@ int tpm_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 	if (trc)
 		dprint(DL_DETAIL, "tpm: 0x%x returned 0x%x\n", code, trc);
 	return (int)trc;
+}
+
+int tpm_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
+		 u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+{
+	if (!cmd || !resp || !resp_len || cmd_len < TPM_HEADER_SIZE)
+		return refuse(__func__, TPM_E_ARG);
+	// Saved first: resp may alias cmd.
+	u16 cmd_tag = get_be16(cmd);
+	u32 code = get_be32(cmd + 6);
+	*resp_len = 0;
+	int rc = tpm_transmit_start(dev, cmd, cmd_len, dur);
+	return rc ? rc
+		  : tpm_transmit_finish(dev, cmd_tag, code, resp, resp_max,
+					resp_len);
 }
 
 enum tpm_duration tpm_cmd_duration(u16 tag, u32 code)
@@ -298,27 +318,42 @@ static void continue_selftest(struct tpm_dev *dev)
 			     TPM_DUR_LONG);
 }
 
-// Finish the command in `w` (built in cmdbuf), run it, and on success point
-// `r` (if given) at the response body after the header. The response goes
-// to rspbuf so that the command is still there to be sent again.
-static int run(struct tpm_dev *dev, struct tpm_writer *w, struct tpm_reader *r)
+// The response buffer of run(): the command stays in its own buffer, to be
+// sent again.
+static u8 rspbuf[TPM_CMD_BUF];
+static u64 run_t0; // when the command was last sent, for the timeline
+
+// Finish the command in `w` and send it.
+static int run_start(struct tpm_dev *dev, struct tpm_writer *w)
 {
-	static u8 rspbuf[TPM_CMD_BUF];
 	int len = tw_finish(w);
 	if (len < 0)
 		return len;
+	run_t0 = clock_us();
+	return tpm_transmit_start(
+	    dev, w->buf, (u32)len,
+	    tpm_cmd_duration(get_be16(w->buf), get_be32(w->buf + 6)));
+}
+
+// Collect the response to the command run_start() sent, sending it again
+// while the TPM asks for that, and on success point `r` (if given) at the
+// response body after the header.
+static int run_finish(struct tpm_dev *dev, struct tpm_writer *w,
+		      struct tpm_reader *r, int start_rc)
+{
 	u16 tag = get_be16(w->buf);
 	u32 code = get_be32(w->buf + 6);
-	u32 rlen;
+	enum tpm_duration dur = tpm_cmd_duration(tag, code);
+	u32 rlen = 0;
 	u32 delay = TPM_RETRY_FIRST_US;
-	int rc;
+	int rc = start_rc;
 	for (;;) {
-		u64 t0 = clock_us();
-		rc = tpm_transmit(dev, w->buf, (u32)len, rspbuf, sizeof(rspbuf),
-				  &rlen, tpm_cmd_duration(tag, code));
+		if (rc == 0)
+			rc = tpm_transmit_finish(dev, tag, code, rspbuf,
+						 sizeof(rspbuf), &rlen);
 		// One line per round-trip: scripts/bench.py sums them.
 		dprint_timeline("tpm: command 0x%x: 0x%x in %u us\n", code, rc,
-				(u32)(clock_us() - t0));
+				(u32)(clock_us() - run_t0));
 		// SelfTest's TESTING means the tests run in the background
 		// (Library Part 3, TPM2_SelfTest); later commands wait for
 		// them.
@@ -341,10 +376,21 @@ static int run(struct tpm_dev *dev, struct tpm_writer *w, struct tpm_reader *r)
 		if (rc == TPM_NEEDS_SELFTEST &&
 		    code != TPM_ORD_ContinueSelfTest)
 			continue_selftest(dev);
+		run_t0 = clock_us();
+		rc = tpm_transmit_start(dev, w->buf, w->len, dur);
 	}
 	if (rc == 0 && r)
 		tr_init(r, rspbuf + TPM_HEADER_SIZE, rlen - TPM_HEADER_SIZE);
 	return rc;
+}
+
+// Run the command in `w` (built in cmdbuf); see run_finish().
+static int run(struct tpm_dev *dev, struct tpm_writer *w, struct tpm_reader *r)
+{
+	int rc = run_start(dev, w);
+	if (rc == TPM_E_CMD_OVERFLOW)
+		return rc;
+	return run_finish(dev, w, r, rc);
 }
 
 static void start(struct tpm_writer *w, u16 tag, u32 code)
@@ -784,6 +830,31 @@ int tpm12_startup(struct tpm_dev *dev, u16 type)
 	if (!is_v12(dev))
 		return refuse(__func__, TPM_E_WRONG_VERSION);
 	return simple16(dev, TPM_TAG_RQU_COMMAND, TPM_ORD_Startup, type);
+}
+
+// The start-up command sent ahead, in a buffer of its own so that it can
+// be sent again by tpm_startup_end.
+static u8 early_buf[TPM_HEADER_SIZE + 2];
+static struct tpm_writer early_w;
+static int early_rc;
+
+int tpm_startup_begin(struct tpm_dev *dev, u16 type)
+{
+	bool v20 = is_v20(dev);
+	if (!v20 && !is_v12(dev))
+		return early_rc = refuse(__func__, TPM_E_WRONG_VERSION);
+	tw_init(&early_w, early_buf, sizeof(early_buf));
+	tw_header(&early_w, v20 ? TPM2_ST_NO_SESSIONS : TPM_TAG_RQU_COMMAND,
+		  v20 ? TPM2_CC_Startup : TPM_ORD_Startup);
+	tw_u16(&early_w, type);
+	return early_rc = run_start(dev, &early_w);
+}
+
+int tpm_startup_end(struct tpm_dev *dev)
+{
+	if (early_rc == TPM_E_WRONG_VERSION || early_rc == TPM_E_CMD_OVERFLOW)
+		return early_rc;
+	return run_finish(dev, &early_w, NULL, early_rc);
 }
 
 int tpm12_physical_presence(struct tpm_dev *dev, u16 pp)

@@ -70,6 +70,12 @@ static inline u32 tr_left(const struct tpm_reader *r)
 // TPM_E_* code. resp may alias cmd.
 int tpm_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		 u32 resp_max, u32 *resp_len, enum tpm_duration dur);
+// tpm_transmit in two halves (tpm_drv_start/tpm_drv_finish): the command's
+// tag and code are given again to check the response.
+int tpm_transmit_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+		       enum tpm_duration dur);
+int tpm_transmit_finish(struct tpm_dev *dev, u16 cmd_tag, u32 code, u8 *resp,
+			u32 resp_max, u32 *resp_len);
 // Duration class for a command (by its tag and ordinal), e.g. for
 // pass-through commands from INT 1Ah.
 enum tpm_duration tpm_cmd_duration(u16 tag, u32 code);
@@ -95,6 +101,12 @@ int tpm2_parse_pcr_selection(struct tpm_reader *r, struct tpm2_banks *out);
 void tpm2_active_banks(const struct tpm2_banks *all, struct tpm2_banks *act);
 
 int tpm2_startup(struct tpm_dev *dev, u16 type);
+// TPM2_Startup or TPM_Startup (by the device's version) sent ahead, so the
+// firmware can work while the TPM starts: tpm_startup_end collects the
+// answer (the response code, retried as any command). No other command
+// may be sent in between (the driver refuses it).
+int tpm_startup_begin(struct tpm_dev *dev, u16 type);
+int tpm_startup_end(struct tpm_dev *dev);
 int tpm2_shutdown(struct tpm_dev *dev, u16 type);
 int tpm2_selftest(struct tpm_dev *dev, bool full);
 // IncrementalSelfTest of the hash algorithms of `banks` (Library Part 3,

@@ -146,10 +146,21 @@ static int started(struct tpm_state *s)
 	return TPM_E_STARTED;
 }
 
+// Startup(CLEAR), or the answer to the one tpm_setup_begin sent.
+static int startup_clear(struct tpm_state *s)
+{
+	if (s->startup_sent) {
+		s->startup_sent = false;
+		return tpm_startup_end(&s->dev);
+	}
+	return s->version == TPM_VER_20 ? tpm2_startup(&s->dev, TPM2_SU_CLEAR)
+					: tpm12_startup(&s->dev, TPM_ST_CLEAR);
+}
+
 static int setup20(struct tpm_state *s)
 {
 	struct tpm_dev *d = &s->dev;
-	int rc = tpm2_startup(d, TPM2_SU_CLEAR);
+	int rc = startup_clear(s);
 	if (rc == TPM2_RC_INITIALIZE)
 		already_started(s, rc);
 	else if (rc)
@@ -180,7 +191,7 @@ static int setup20(struct tpm_state *s)
 static int setup12(struct tpm_state *s)
 {
 	struct tpm_dev *d = &s->dev;
-	int rc = tpm12_startup(d, TPM_ST_CLEAR);
+	int rc = startup_clear(s);
 	if (rc == TPM_INVALID_POSTINIT)
 		already_started(s, rc);
 	else if (rc)
@@ -274,10 +285,31 @@ static int probe(struct tpm_state *s, u32 base)
 	return 0;
 }
 
-int tpm_setup(struct tpm_state *s, u32 base)
+int tpm_setup_begin(struct tpm_state *s, u32 base)
 {
 	reset_state(s);
-	int rc = probe(s, base);
+	s->begun = true;
+	s->probe_rc = probe(s, base);
+	if (s->probe_rc == 0) {
+		// A failure to send is the start-up's answer, given later.
+		tpm_startup_begin(&s->dev, s->version == TPM_VER_20
+					       ? TPM2_SU_CLEAR
+					       : TPM_ST_CLEAR);
+		s->startup_sent = true;
+	}
+	return s->probe_rc;
+}
+
+int tpm_setup(struct tpm_state *s, u32 base)
+{
+	int rc;
+	if (s->begun) {
+		s->begun = false;
+		rc = s->probe_rc;
+	} else {
+		reset_state(s);
+		rc = probe(s, base);
+	}
 	if (rc)
 		return rc;
 	rc = s->version == TPM_VER_20 ? setup20(s) : setup12(s);

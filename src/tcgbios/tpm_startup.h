@@ -28,6 +28,10 @@ struct tpm_state {
 	// TPM 1.2: flags read at start-up, for the menu and INT 1Ah status.
 	struct tpm12_permanent_flags pflags;
 	bool pp_asserted; // physical presence asserted during POST
+	// tpm_setup_begin ran: the probe's result, and whether the start-up
+	// command was sent ahead and is to be collected by tpm_setup.
+	bool begun, startup_sent;
+	int probe_rc;
 };
 
 // Result of tpm_resume() when the saved state was lost: the TPM was started
@@ -41,6 +45,11 @@ extern struct tpm_state g_tpm;
 // Probe at `base` (TPM_MMIO_BASE) and start the TPM. Returns 0 when usable,
 // TPM_E_NODEV when there is no TPM, another code otherwise.
 int tpm_setup(struct tpm_state *s, u32 base);
+// Optional, early in POST: the probe, and TPM_Startup/TPM2_Startup(CLEAR)
+// sent ahead, so that the TPM starts while POST goes on; tpm_setup then
+// collects the answer and goes on from there. Until then no other command
+// may be sent. Returns the probe's result.
+int tpm_setup_begin(struct tpm_state *s, u32 base);
 // Before the OS: TPM 2.0 gets a random platform auth (platform hierarchy
 // unusable to the OS), TPM 1.2 gets physical presence locked. A failed TPM
 // whose PCRs could not be capped also gets its owner and endorsement

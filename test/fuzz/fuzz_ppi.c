@@ -16,16 +16,22 @@
 #include "tcgbios/tpm_ppi.h"
 
 // The TPM behind the command layer: a 10-byte error answer to everything.
-int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
-		     u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+static bool v20_cmd;
+int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+		  enum tpm_duration dur)
 {
 	(void)dev, (void)cmd_len, (void)dur;
+	v20_cmd = get_be16(cmd) >= 0x8000;
+	return 0;
+}
+int tpm_drv_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max, u32 *resp_len)
+{
+	(void)dev;
 	if (resp_max < TPM_HEADER_SIZE)
 		abort();
-	bool v20 = get_be16(cmd) >= 0x8000;
-	put_be16(resp, v20 ? TPM2_ST_NO_SESSIONS : TPM_TAG_RSP_COMMAND);
+	put_be16(resp, v20_cmd ? TPM2_ST_NO_SESSIONS : TPM_TAG_RSP_COMMAND);
 	put_be32(resp + 2, TPM_HEADER_SIZE);
-	put_be32(resp + 6, v20 ? TPM2_RC_FAILURE : TPM_FAIL);
+	put_be32(resp + 6, v20_cmd ? TPM2_RC_FAILURE : TPM_FAIL);
 	*resp_len = TPM_HEADER_SIZE;
 	return 0;
 }
@@ -69,7 +75,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	s.present = true;
 	s.version = data[0] & 1 ? TPM_VER_12 : TPM_VER_20;
 	s.dev.version = s.version;
-	s.dev.ops = (void *)1; // never called: tpm_drv_transmit is ours
+	s.dev.ops = (void *)1; // never called: tpm_drv_start/finish are ours
 	for (u32 k = 0; k < 8; k++)
 		if (data[1] & (1u << k)) {
 			struct tpm2_bank *b =

@@ -32,15 +32,30 @@ u64 clock_us(void)
 	return 0; // the command layer times round-trips for the debug port
 }
 
-int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
-		     u32 resp_max, u32 *resp_len, enum tpm_duration dur)
+// The driver's two halves: the command is checked when sent, the response
+// (or a driver error, now and then) comes from the input.
+static bool started;
+int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
+		  enum tpm_duration dur)
 {
 	(void)dev;
-	if (cmd_len < TPM_HEADER_SIZE || get_be32(cmd + 2) != cmd_len ||
-	    (u32)dur > TPM_DUR_LONG || resp_max < TPM_HEADER_SIZE)
+	if (started || cmd_len < TPM_HEADER_SIZE ||
+	    get_be32(cmd + 2) != cmd_len || (u32)dur > TPM_DUR_LONG)
 		abort(); // the command layer built a malformed command
+	u8 fail = fi_u8(&in);
+	if (fail >= 0xF8)
+		return -(int)(fail & 0x07) - 1;
+	started = true;
+	return TPM_OK;
+}
+
+int tpm_drv_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max, u32 *resp_len)
+{
+	(void)dev;
+	if (!started || resp_max < TPM_HEADER_SIZE)
+		abort(); // nothing sent, or no room for a header
+	started = false;
 	*resp_len = 0;
-	// A driver error instead of a response, now and then.
 	u8 fail = fi_u8(&in);
 	if (fail >= 0xF0)
 		return -(int)(fail & 0x0F) - 1;

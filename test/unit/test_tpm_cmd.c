@@ -109,10 +109,16 @@ static void test_parse_pcr_selection(void **state)
 static u8 mock_rsp[64];
 static u32 mock_len;
 
-static int mock_transfer(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
-			 u8 *resp, u32 resp_max, u32 *resp_len, u32 wait_us)
+static int mock_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len)
 {
-	(void)dev, (void)cmd, (void)cmd_len, (void)wait_us;
+	(void)dev, (void)cmd, (void)cmd_len;
+	return TPM_OK;
+}
+
+static int mock_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max,
+		       u32 *resp_len, u32 wait_us)
+{
+	(void)dev, (void)wait_us;
 	memcpy(resp, mock_rsp, MIN(mock_len, resp_max));
 	*resp_len = mock_len; // a driver that lies about the length
 	return TPM_OK;
@@ -127,7 +133,8 @@ static int mock_locality(struct tpm_dev *dev, u8 loc)
 static const struct tpm_driver_ops mock_ops = {
     .name = "mock",
     .request_locality = mock_locality,
-    .transfer = mock_transfer,
+    .start = mock_start,
+    .finish = mock_finish,
 };
 
 static void set_reply(u16 tag, u32 size, u32 rc, u32 len)
