@@ -209,6 +209,12 @@ static void boot_menu(void)
 	}
 }
 
+void boot_handoff(void)
+{
+	tcg_handoff();
+	cpu_idle_stop();
+}
+
 static void boot_bev(struct boot_entry *e)
 {
 	printf_console("Booting from %s...\n", e->desc);
@@ -216,7 +222,7 @@ static void boot_bev(struct boot_entry *e)
 	struct bregs r = {0};
 	r.cs = e->seg;
 	r.ip = e->off;
-	cpu_idle_stop();
+	boot_handoff();
 	call16_far(&r);
 	printf_console("Boot failed: %s returned\n", e->desc);
 }
@@ -253,7 +259,7 @@ static void boot_drive(struct boot_entry *e)
 	r.cs = 0;
 	r.ip = MBR_ADDR;
 	r.dl = d->number;
-	cpu_idle_stop();
+	boot_handoff();
 	call16_far(&r);
 	printf_console("Boot failed: the boot sector of %s returned\n",
 		       e->desc);
@@ -306,13 +312,14 @@ void boot_start(void)
 		dprint(DL_INFO, "boot: %d. %s (priority %d)\n", i + 1,
 		       entries[i].desc, entries[i].prio);
 	boot_menu();
-	measure_boot_order();
 	// The OS gets the unused part of the high zone (docs/memory-map.md).
 	u32 reserved_from = high_zone_start(), used_from = high_zone_seal();
 	if (used_from > reserved_from)
 		e820_add(&bios_e820, reserved_from, used_from - reserved_from,
 			 E820_RAM);
 	free_tmp_all();
+	tcg_boot_measurements_begin();
+	measure_boot_order();
 	tcg_prepare_boot();
 	next_entry = 0;
 	boot_continue();

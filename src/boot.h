@@ -13,6 +13,9 @@ void boot_add_bev(u16 seg, u16 off, const char *desc, const char *fw_path,
 void boot_add_drive(struct drive *d);
 // A CD-ROM drive (registry, cdrom_at): booted through El Torito.
 void boot_add_cdrom(struct drive *d);
+// Right before control goes to boot code (a boot sector, a BEV): the last
+// measurement complete, the CPU's POST sleeping off.
+void boot_handoff(void);
 // Build the boot order and boot; tries each entry, never returns.
 void boot_start(void) NORETURN;
 

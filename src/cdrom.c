@@ -4,9 +4,9 @@
 // 80h, the real disks move up by one), each a 512-byte-sector view of the
 // image through the CD's own transfers.
 #include "cdrom.h"
+#include "boot.h"
 #include "autoconf.h"
 #include "eltorito.h"
-#include "hw/cpu_idle.h"
 #include "layout.h"
 #include "lib/bda.h"
 #include "lib/format.h"
@@ -202,7 +202,7 @@ void cdrom_boot(struct drive *d, const char *desc)
 	r.ip = 0;
 	r.dl = cd.emulating ? cd.emu.number : CDROM_DRIVE_NUMBER;
 	dprint(DL_INFO, "cdrom: jumping to %04x:0000, DL=%02x\n", r.cs, r.dl);
-	cpu_idle_stop();
+	boot_handoff();
 	call16_far(&r);
 	end_emulation();
 	cd.cd = NULL;

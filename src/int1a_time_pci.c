@@ -44,7 +44,11 @@ static void handle_1abb(struct bregs *r)
 	    .es_di = (u32)r->es * 16 + r->di,
 	    .ds_si = (u32)r->ds * 16 + r->si,
 	};
+	// A caller may read the log and the PCRs as soon as we return.
+	bool was_async = g_tcg.async;
+	tcg_async(&g_tcg, false);
 	tcg_bios_call(&g_tcg, &g_tpm, &t, tcg_caller_range);
+	tcg_async(&g_tcg, was_async);
 	r->eax = t.eax;
 	r->ebx = t.ebx;
 	r->ecx = t.ecx;

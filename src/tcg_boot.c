@@ -214,13 +214,32 @@ void tcg_setup(void)
 		return;
 	}
 	dprint(DL_INFO, "tcg: log at %p, %u bytes\n", area, size);
+	tcg_async(&g_tcg, true);
 	bool lm = longmode_hash_begin();
 	measure_crtm_version();
 	measure_image();
 	measure_platform_config();
+	tcg_measure_tpm_config();
 	if (lm)
 		longmode_hash_end();
-	tcg_measure_tpm_config();
+}
+
+// The boot-time measurements (boot order, separators, boot device and
+// sector) hash in long mode too: then the i386 hash code never runs in
+// POST, and TCG never translates it.
+static bool boot_session;
+
+void tcg_boot_measurements_begin(void)
+{
+	boot_session = tcg_measuring(&g_tcg) && longmode_hash_begin();
+}
+
+void tcg_handoff(void)
+{
+	tcg_async(&g_tcg, false);
+	if (boot_session)
+		longmode_hash_end();
+	boot_session = false;
 }
 
 void tcg_resume(void)
@@ -233,8 +252,11 @@ void tcg_resume(void)
 void tcg_measure_rom_scan_start(void)
 {
 	static const char ev[] = "Start Option ROM Scan";
+	bool lm = longmode_hash_begin();
 	tcg_measure(&g_tcg, PCR_OPROM, EV_ACTION, ev, sizeof(ev) - 1, ev,
 		    sizeof(ev) - 1);
+	if (lm)
+		longmode_hash_end();
 }
 
 void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
@@ -251,9 +273,12 @@ void tcg_measure_option_rom(u16 bdf, const void *rom, u32 len)
 	ev.exec.pfa = bdf;
 	// The tag carries the SHA-1 of the image; the PCR takes the hash of
 	// the tag (see measure_tagged).
+	bool lm = longmode_hash_begin();
 	sha1(rom, len, ev.exec.image_sha1);
 	tcg_measure(&g_tcg, PCR_OPROM, EV_EVENT_TAG, &ev, sizeof(ev), &ev,
 		    sizeof(ev));
+	if (lm)
+		longmode_hash_end();
 }
 
 // Hash a fw_cfg item in 64 KiB pieces (kernels are megabytes; each piece
@@ -342,6 +367,8 @@ void tcg_measure_boot_order(const char *text, u32 len)
 
 void tcg_prepare_boot(void)
 {
+	// A refused extend caps the PCRs before the TPM is locked.
+	tcg_flush(&g_tcg);
 	if (g_tcg.active && !int19_logged) {
 		int19_logged = true;
 		measure_action("Calling INT 19h");

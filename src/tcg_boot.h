@@ -12,6 +12,12 @@
 // while POST goes on); tcg_setup collects the answer.
 void tcg_start_tpm(void);
 void tcg_setup(void);
+// After the POST scratch zone is freed, before the boot-time
+// measurements (boot order, separators, boot devices).
+void tcg_boot_measurements_begin(void);
+// Right before the boot code runs: every measurement complete from here
+// on (see tcg_async).
+void tcg_handoff(void);
 // S3 resume: the TPM's saved state back (or PCRs capped), locked for the
 // OS as at boot. Nothing is measured or logged.
 void tcg_resume(void);

@@ -21,6 +21,7 @@ u32 longmode_call(u32 pml4, u32 alg, void *state, const u8 *data, u32 nblocks,
 #define CPUID_EXT_LM (1u << 29)
 
 static u32 pml4_addr;
+static u32 depth; // sessions open: nested ones share the outer one's map
 
 static void cpuid(u32 leaf, u32 *a, u32 *d)
 {
@@ -49,6 +50,10 @@ static bool run(u32 alg, void *state, const u8 *data, u32 nblocks,
 
 bool longmode_hash_begin(void)
 {
+	if (depth) {
+		depth++;
+		return true;
+	}
 	if (!CONFIG_HASH64 || !cpu_has_long_mode())
 		return false;
 	// PML4, one PDPT, four page directories.
@@ -64,11 +69,14 @@ bool longmode_hash_begin(void)
 		pd[i] = (u64)i << 21 | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
 	pml4_addr = (u32)pml4;
 	hash64_set_runner(run);
+	depth = 1;
 	return true;
 }
 
 void longmode_hash_end(void)
 {
+	if (!depth || --depth)
+		return;
 	hash64_set_runner(NULL);
 	pml4_addr = 0;
 }

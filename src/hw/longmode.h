@@ -8,7 +8,10 @@
 #include "std/types.h"
 
 // False (and the i386 code does all) when the CPU has no long mode, the
-// build leaves it out, or there is no scratch memory.
+// build leaves it out, or there is no scratch memory. Sessions nest: each
+// true begin takes one end, and the innermost shares the outer's tables.
+// The page tables must stay intact until the end: no code but the
+// firmware's may run in between.
 bool longmode_hash_begin(void);
 void longmode_hash_end(void);
 

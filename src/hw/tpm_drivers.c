@@ -762,16 +762,18 @@ int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 {
 	if (!dev || !dev->ops)
 		return TPM_E_NODEV;
-	if (dev->failed) {
-		dprint(DL_DETAIL, "tpm: disabled, command not sent\n");
-		return TPM_E_DISABLED;
-	}
+	if (dev->in_flight && dev->complete_pending)
+		dev->complete_pending(dev);
 	if (dev->in_flight) {
 		dprint(DL_ERR, "tpm: 0x%x sent while 0x%x is unanswered\n",
 		       cmd && cmd_len >= TPM_HEADER_SIZE ? get_be32(cmd + 6)
 							 : 0,
 		       dev->cmd_code);
 		return TPM_E_BUSY;
+	}
+	if (dev->failed) {
+		dprint(DL_DETAIL, "tpm: disabled, command not sent\n");
+		return TPM_E_DISABLED;
 	}
 	if (!cmd || (u32)dur > TPM_DUR_LONG) {
 		dprint(DL_ERR, "tpm: transmit: bad arguments\n");

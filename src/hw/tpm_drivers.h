@@ -75,8 +75,11 @@ struct tpm_dev {
 	u32 timeout_a, timeout_b, timeout_c, timeout_d; // microseconds
 	u32 duration[3]; // microseconds, by enum tpm_duration
 	u32 crb_cmd_addr, crb_cmd_size, crb_rsp_addr, crb_rsp_size;
-	u32 transfers;	 // round-trips attempted, for benchmarks
-	bool in_flight;	 // a command was started and not yet finished
+	u32 transfers;	// round-trips attempted, for benchmarks
+	bool in_flight; // a command was started and not yet finished
+	// Set by the layer that sends commands ahead: collects the command in
+	// flight, so that the next one can start.
+	void (*complete_pending)(struct tpm_dev *dev);
 	u32 cmd_code;	 // the last command started, for messages
 	u32 cmd_wait_us; // and how long its response may take
 	// Time the command layer may still spend re-sending commands that a
@@ -99,8 +102,9 @@ int tpm_drv_transmit(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len, u8 *resp,
 		     u32 resp_max, u32 *resp_len, enum tpm_duration dur);
 // The same in two halves, so that the firmware can work while the TPM
 // executes: tpm_drv_start sends the command, tpm_drv_finish waits for the
-// response. One command at a time: any other start in between fails with
-// TPM_E_BUSY. cmd may be reused once tpm_drv_start returns.
+// response. One command at a time: a start in between first has
+// dev->complete_pending collect the one in flight, and without that hook
+// fails with TPM_E_BUSY. cmd may be reused once tpm_drv_start returns.
 int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 		  enum tpm_duration dur);
 int tpm_drv_finish(struct tpm_dev *dev, u8 *resp, u32 resp_max, u32 *resp_len);

@@ -55,9 +55,10 @@ u32 tcg_hash_end(struct tcg_hasher *h, struct tcglog_digest *out)
 	return h->count;
 }
 
-// One PCR_Extend (TPM 2.0, all banks) or TPM_Extend (1.2, SHA-1).
-static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
-		  u32 n)
+// Send one PCR_Extend (TPM 2.0, all banks) or TPM_Extend (1.2, SHA-1);
+// tpm_async_end collects the answer.
+static int extend_begin(struct tcg_ctx *c, u32 pcr,
+			const struct tcglog_digest *d, u32 n)
 {
 	struct tpm_state *t = c->tpm;
 #if CONFIG_TCG_TEST_FAIL_EXTEND_AT
@@ -71,8 +72,8 @@ static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
 	if (t->version == TPM_VER_12) {
 		for (u32 i = 0; i < n; i++)
 			if (d[i].alg == TPM_ALG_SHA1)
-				return tpm12_extend(&t->dev, pcr, d[i].digest,
-						    NULL);
+				return tpm12_extend_begin(&t->dev, pcr,
+							  d[i].digest);
 		return TPM_E_ARG;
 	}
 	u8 packed[TPM2_MAX_BANKS * TCG_MAX_DIGEST_SIZE];
@@ -86,7 +87,54 @@ static int extend(struct tcg_ctx *c, u32 pcr, const struct tcglog_digest *d,
 		memcpy(packed + off, d[i].digest, t->banks.b[b].digest_size);
 		off += t->banks.b[b].digest_size;
 	}
-	return tpm2_pcr_extend(&t->dev, pcr, &t->banks, packed);
+	return tpm2_pcr_extend_begin(&t->dev, pcr, &t->banks, packed);
+}
+
+// The answer to the extend in flight; a refused one leaves the log again.
+static void complete(struct tcg_ctx *c)
+{
+	if (!c->pending)
+		return;
+	c->pending = false;
+	int rc = tpm_async_end(&c->tpm->dev);
+	if (rc == 0)
+		return;
+	tcglog_rollback(&c->log, &c->pending_mark);
+	dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", c->pending_pcr,
+	       rc);
+	if (!c->failed_rc)
+		c->failed_rc = rc;
+}
+
+// dev->complete_pending: another command is about to be sent. Capping
+// waits for tcg_flush: the caps are commands too, and that one's bytes are
+// already in the command buffer.
+static void complete_for_next_command(struct tpm_dev *dev)
+{
+	(void)dev;
+	complete(&g_tcg);
+}
+
+int tcg_flush(struct tcg_ctx *c)
+{
+	complete(c);
+	int rc = c->failed_rc;
+	if (!rc)
+		return TCG_OK;
+	c->failed_rc = 0;
+	tpm_set_failed(c->tpm, "PCR extend", rc);
+	tcg_cap(c, "PCR extend failed");
+	return TCG_E_EXTEND;
+}
+
+void tcg_async(struct tcg_ctx *c, bool on)
+{
+	if (!on)
+		tcg_flush(c);
+	c->async = on && c->active;
+	if (c->tpm)
+		c->tpm->dev.complete_pending =
+		    c->async && c == &g_tcg ? complete_for_next_command : NULL;
 }
 
 bool tcg_measuring(const struct tcg_ctx *c)
@@ -98,6 +146,7 @@ void tcg_cap(struct tcg_ctx *c, const char *why)
 {
 	if (!c->active || c->capped)
 		return;
+	complete(c); // its record stays only if the TPM took it
 	c->capped = true;
 	c->cap_reason = why;
 	struct tpm_state *t = c->tpm;
@@ -146,6 +195,8 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 			const struct tcglog_digest *d, u32 n, const void *event,
 			u32 event_len)
 {
+	if (c->active && (c->pending || c->failed_rc) && tcg_flush(c))
+		return TCG_E_EXTEND;
 	if (c->active && c->capped)
 		return TCG_E_CAPPED;
 	if (!c->active || !tpm_usable(c->tpm))
@@ -154,7 +205,9 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 		tcg_cap(c, "event log full");
 		return TCG_E_LOG_FULL;
 	}
-	int rc = extend(c, pcr, d, n);
+	struct tcglog_mark mark;
+	tcglog_mark(&c->log, &mark);
+	int rc = extend_begin(c, pcr, d, n);
 	if (rc) {
 		dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", pcr, rc);
 		tpm_set_failed(c->tpm, "PCR extend", rc);
@@ -162,12 +215,19 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 		return TCG_E_EXTEND;
 	}
 	rc = tcglog_append(&c->log, pcr, type, d, n, event, event_len);
+	c->pending = true;
+	c->pending_pcr = pcr;
+	c->pending_mark = mark;
 	dprint_timeline("tcg: measured PCR %u, event type 0x%x\n", pcr, type);
 	if (rc) {
 		// Cannot happen after tcglog_room(); make it loud if it does.
+		complete(c);
+		tcglog_rollback(&c->log, &mark);
 		tcg_cap(c, "event log write failed after extend");
 		return TCG_E_LOG_FULL;
 	}
+	if (!c->async && tcg_flush(c))
+		return TCG_E_EXTEND;
 	return TCG_OK;
 }
 

@@ -1,9 +1,10 @@
 // The measurement primitive: hash once per active bank, extend every bank
-// in one command, append the record. PCRs and log never disagree: the
-// record is written only after the TPM accepted the extend, and room for
-// it is checked before the extend. On a full log or a failed extend the
-// PCRs are capped (PFP "Event Logging", error separators 00000001h on PCRs
-// 0-7) and measuring stops for the rest of the boot.
+// in one command, append the record. PCRs and log never disagree: room for
+// the record is checked before the extend, and the record stays only once
+// the TPM accepted the extend (during POST it is written while the TPM
+// executes, and taken back if the TPM refuses; see tcg_async). On a full log or
+// a failed extend the PCRs are capped (PFP "Event Logging", error separators
+// 00000001h on PCRs 0-7) and measuring stops for the rest of the boot.
 #ifndef MBIOS_TCGBIOS_TCG_MEASURE_H
 #define MBIOS_TCGBIOS_TCG_MEASURE_H
 
@@ -17,6 +18,14 @@ struct tcg_ctx {
 	bool active; // log ready and TPM usable: measurements happen
 	bool capped; // error separators written; nothing more is measured
 	const char *cap_reason;
+	// POST only (tcg_async): an extend may still be executing when
+	// tcg_measure returns, its record already appended after `pending_mark`
+	// and taken back if the TPM refuses it. `failed_rc` keeps a refusal
+	// found while collecting it for another command, until tcg_flush.
+	bool async, pending;
+	u32 pending_pcr;
+	struct tcglog_mark pending_mark;
+	int failed_rc;
 };
 
 extern struct tcg_ctx g_tcg;
@@ -48,6 +57,15 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 // EV_NO_ACTION: logged only.
 int tcg_log_only(struct tcg_ctx *c, u32 pcr, u32 type, const void *event,
 		 u32 event_len);
+// During POST (on: true) measurements return while the TPM still executes
+// the extend, which overlaps the TPM's work with the firmware's; the next
+// measurement, any other TPM command, tcg_flush and switching this off
+// collect it first. Off, every measurement is complete on return (what INT
+// 1Ah callers and the OS see).
+void tcg_async(struct tcg_ctx *c, bool on);
+// Collect an extend still executing; a refused one is taken out of the log
+// and caps the PCRs. TCG_OK or TCG_E_EXTEND.
+int tcg_flush(struct tcg_ctx *c);
 // Cap PCRs 0-7 with error separators and stop measuring.
 void tcg_cap(struct tcg_ctx *c, const char *why);
 // The same for a TPM that answers but cannot be measured into (no log area,

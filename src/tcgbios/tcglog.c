@@ -141,6 +141,21 @@ int tcglog_append(struct tcglog *log, u32 pcr, u32 type,
 			    false);
 }
 
+void tcglog_mark(const struct tcglog *log, struct tcglog_mark *m)
+{
+	*m = (struct tcglog_mark){log->next, log->last, log->entries};
+}
+
+void tcglog_rollback(struct tcglog *log, const struct tcglog_mark *m)
+{
+	if (m->next > log->next)
+		return;
+	memset(log->base + m->next, 0, log->next - m->next);
+	log->next = m->next;
+	log->last = m->last;
+	log->entries = m->entries;
+}
+
 int tcglog_append_reserved(struct tcglog *log, u32 pcr, u32 type,
 			   const struct tcglog_digest *digests, u32 ndigests,
 			   const void *data, u32 datalen)

@@ -92,6 +92,16 @@ int tcglog_append(struct tcglog *log, u32 pcr, u32 type,
 		  const struct tcglog_digest *digests, u32 ndigests,
 		  const void *data, u32 datalen);
 
+// Where the log ends now, to take back the records appended after it
+// (tcglog_rollback): the measurement layer appends a record while the TPM
+// still executes its extend, and takes it back if the TPM refused it.
+struct tcglog_mark {
+	u32 next, last, entries;
+};
+void tcglog_mark(const struct tcglog *log, struct tcglog_mark *m);
+// Zeroes what was appended after `m` and ends the log there again.
+void tcglog_rollback(struct tcglog *log, const struct tcglog_mark *m);
+
 // The reserve: every init holds back room for eight EV_SEPARATOR records
 // with 4 data bytes (the error separators 00000001h on PCRs 0-7 that PFP
 // asks for when measurements are lost), i.e. 8 * tcglog_record_size(4):

@@ -407,6 +407,46 @@ static int parse_end(struct tpm_reader *r, u32 code)
 	return TPM_E_RESP_PARSE;
 }
 
+// ---- Commands sent ahead ----------------------------------------------------
+// One command at a time may be sent ahead (tpm_*_begin) and collected later
+// (tpm_async_end). It has a buffer of its own, so that it can be sent again
+// by tpm_async_end even when cmdbuf holds the next command by then.
+// Largest: PCR_Extend over 8 banks of 64-byte digests.
+#define TPM_ASYNC_BUF 640
+static u8 async_buf[TPM_ASYNC_BUF];
+static struct tpm_writer async_w;
+static int async_rc;
+static bool async_open;
+
+static void async_init(u16 tag, u32 code)
+{
+	tw_init(&async_w, async_buf, sizeof(async_buf));
+	tw_header(&async_w, tag, code);
+}
+
+// Errors found before anything was sent are tpm_async_end's answer.
+static int async_send(struct tpm_dev *dev, int err)
+{
+	async_open = true;
+	return async_rc = err ? err : run_start(dev, &async_w);
+}
+
+int tpm_async_end(struct tpm_dev *dev)
+{
+	if (!async_open)
+		return refuse(__func__, TPM_E_ARG);
+	async_open = false;
+	struct tpm_reader r;
+	int rc = run_finish(dev, &async_w, &r, async_rc);
+	// TPM_Extend answers with the new PCR value: checked, not used.
+	if (rc == 0 && get_be32(async_buf + 6) == TPM_ORD_Extend &&
+	    get_be16(async_buf) == TPM_TAG_RQU_COMMAND) {
+		tr_bytes(&r, TPM12_SHA1_SIZE);
+		rc = parse_end(&r, TPM_ORD_Extend);
+	}
+	return rc;
+}
+
 // A sessions response starts with parameterSize (Part 1, response
 // parameter area); limit the reader to the parameters.
 static void tr_params(struct tpm_reader *r)
@@ -593,28 +633,45 @@ int tpm2_get_property(struct tpm_dev *dev, u32 prop, u32 *value)
 	return 0;
 }
 
+// PCR_Extend's parameters after the header (Library Part 3, 22.2).
+static int put_pcr_extend(struct tpm_writer *w, u32 pcr,
+			  const struct tpm2_banks *banks, const u8 *digests)
+{
+	if (!banks || !digests || !banks->count ||
+	    banks->count > TPM2_MAX_BANKS)
+		return refuse("tpm2_pcr_extend", TPM_E_ARG);
+	tw_u32(w, pcr);
+	tw_pw_session(w, NULL, 0);
+	tw_u32(w, banks->count); // TPML_DIGEST_VALUES
+	for (u32 i = 0; i < banks->count; i++) {
+		u16 n = banks->b[i].digest_size;
+		if (!n || n != tpm2_digest_size(banks->b[i].alg))
+			return refuse("tpm2_pcr_extend", TPM_E_BANKS);
+		tw_u16(w, banks->b[i].alg);
+		tw_bytes(w, digests, n);
+		digests += n;
+	}
+	return 0;
+}
+
 int tpm2_pcr_extend(struct tpm_dev *dev, u32 pcr,
 		    const struct tpm2_banks *banks, const u8 *digests)
 {
 	if (!is_v20(dev))
 		return refuse(__func__, TPM_E_WRONG_VERSION);
-	if (!banks || !digests || !banks->count ||
-	    banks->count > TPM2_MAX_BANKS)
-		return refuse(__func__, TPM_E_ARG);
 	struct tpm_writer w;
 	start(&w, TPM2_ST_SESSIONS, TPM2_CC_PCR_Extend);
-	tw_u32(&w, pcr);
-	tw_pw_session(&w, NULL, 0);
-	tw_u32(&w, banks->count); // TPML_DIGEST_VALUES
-	for (u32 i = 0; i < banks->count; i++) {
-		u16 n = banks->b[i].digest_size;
-		if (!n || n != tpm2_digest_size(banks->b[i].alg))
-			return refuse(__func__, TPM_E_BANKS);
-		tw_u16(&w, banks->b[i].alg);
-		tw_bytes(&w, digests, n);
-		digests += n;
-	}
-	return run(dev, &w, NULL);
+	int rc = put_pcr_extend(&w, pcr, banks, digests);
+	return rc ? rc : run(dev, &w, NULL);
+}
+
+int tpm2_pcr_extend_begin(struct tpm_dev *dev, u32 pcr,
+			  const struct tpm2_banks *banks, const u8 *digests)
+{
+	async_init(TPM2_ST_SESSIONS, TPM2_CC_PCR_Extend);
+	return async_send(
+	    dev, is_v20(dev) ? put_pcr_extend(&async_w, pcr, banks, digests)
+			     : refuse(__func__, TPM_E_WRONG_VERSION));
 }
 
 int tpm2_pcr_event(struct tpm_dev *dev, u32 pcr, const u8 *data, u16 len)
@@ -832,29 +889,15 @@ int tpm12_startup(struct tpm_dev *dev, u16 type)
 	return simple16(dev, TPM_TAG_RQU_COMMAND, TPM_ORD_Startup, type);
 }
 
-// The start-up command sent ahead, in a buffer of its own so that it can
-// be sent again by tpm_startup_end.
-static u8 early_buf[TPM_HEADER_SIZE + 2];
-static struct tpm_writer early_w;
-static int early_rc;
-
 int tpm_startup_begin(struct tpm_dev *dev, u16 type)
 {
 	bool v20 = is_v20(dev);
-	if (!v20 && !is_v12(dev))
-		return early_rc = refuse(__func__, TPM_E_WRONG_VERSION);
-	tw_init(&early_w, early_buf, sizeof(early_buf));
-	tw_header(&early_w, v20 ? TPM2_ST_NO_SESSIONS : TPM_TAG_RQU_COMMAND,
-		  v20 ? TPM2_CC_Startup : TPM_ORD_Startup);
-	tw_u16(&early_w, type);
-	return early_rc = run_start(dev, &early_w);
-}
-
-int tpm_startup_end(struct tpm_dev *dev)
-{
-	if (early_rc == TPM_E_WRONG_VERSION || early_rc == TPM_E_CMD_OVERFLOW)
-		return early_rc;
-	return run_finish(dev, &early_w, NULL, early_rc);
+	async_init(v20 ? TPM2_ST_NO_SESSIONS : TPM_TAG_RQU_COMMAND,
+		   v20 ? TPM2_CC_Startup : TPM_ORD_Startup);
+	tw_u16(&async_w, type);
+	return async_send(dev, v20 || is_v12(dev)
+				   ? 0
+				   : refuse(__func__, TPM_E_WRONG_VERSION));
 }
 
 int tpm12_physical_presence(struct tpm_dev *dev, u16 pp)
@@ -989,6 +1032,15 @@ int tpm12_extend(struct tpm_dev *dev, u32 pcr, const u8 digest[20], u8 out[20])
 	if (rc == 0 && out)
 		memcpy(out, p, TPM12_SHA1_SIZE);
 	return rc;
+}
+
+int tpm12_extend_begin(struct tpm_dev *dev, u32 pcr, const u8 digest[20])
+{
+	async_init(TPM_TAG_RQU_COMMAND, TPM_ORD_Extend);
+	tw_u32(&async_w, pcr);
+	tw_bytes(&async_w, digest, TPM12_SHA1_SIZE);
+	return async_send(
+	    dev, is_v12(dev) ? 0 : refuse(__func__, TPM_E_WRONG_VERSION));
 }
 
 int tpm12_pcr_read(struct tpm_dev *dev, u32 pcr, u8 out[20])

@@ -101,12 +101,18 @@ int tpm2_parse_pcr_selection(struct tpm_reader *r, struct tpm2_banks *out);
 void tpm2_active_banks(const struct tpm2_banks *all, struct tpm2_banks *act);
 
 int tpm2_startup(struct tpm_dev *dev, u16 type);
-// TPM2_Startup or TPM_Startup (by the device's version) sent ahead, so the
-// firmware can work while the TPM starts: tpm_startup_end collects the
-// answer (the response code, retried as any command). No other command
-// may be sent in between (the driver refuses it).
+// Commands sent ahead, so the firmware can work while the TPM executes:
+// tpm_async_end collects the answer (the response code, with the same
+// retries as any command). One at a time; until tpm_async_end the driver
+// refuses other commands, or first collects this one through
+// dev->complete_pending (tcgbios/tcg_measure.c).
+// TPM2_Startup or TPM_Startup, by the device's version:
 int tpm_startup_begin(struct tpm_dev *dev, u16 type);
-int tpm_startup_end(struct tpm_dev *dev);
+// tpm2_pcr_extend and tpm12_extend (without the PCR value):
+int tpm2_pcr_extend_begin(struct tpm_dev *dev, u32 pcr,
+			  const struct tpm2_banks *banks, const u8 *digests);
+int tpm12_extend_begin(struct tpm_dev *dev, u32 pcr, const u8 digest[20]);
+int tpm_async_end(struct tpm_dev *dev);
 int tpm2_shutdown(struct tpm_dev *dev, u16 type);
 int tpm2_selftest(struct tpm_dev *dev, bool full);
 // IncrementalSelfTest of the hash algorithms of `banks` (Library Part 3,

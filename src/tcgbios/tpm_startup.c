@@ -151,7 +151,7 @@ static int startup_clear(struct tpm_state *s)
 {
 	if (s->startup_sent) {
 		s->startup_sent = false;
-		return tpm_startup_end(&s->dev);
+		return tpm_async_end(&s->dev);
 	}
 	return s->version == TPM_VER_20 ? tpm2_startup(&s->dev, TPM2_SU_CLEAR)
 					: tpm12_startup(&s->dev, TPM_ST_CLEAR);

@@ -35,7 +35,7 @@ void udelay(u32 us)
 {
 	now_us += us;
 }
-void cpu_idle_stop(void) {}
+void boot_handoff(void) {}
 void mdelay(u32 ms)
 {
 	now_us += (u64)ms * 1000;
