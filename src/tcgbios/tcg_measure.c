@@ -109,10 +109,13 @@ static void complete(struct tcg_ctx *c)
 // dev->complete_pending: another command is about to be sent. Capping
 // waits for tcg_flush: the caps are commands too, and that one's bytes are
 // already in the command buffer.
+static struct tcg_ctx *async_ctx; // whose extend may be in flight
+
 static void complete_for_next_command(struct tpm_dev *dev)
 {
 	(void)dev;
-	complete(&g_tcg);
+	if (async_ctx)
+		complete(async_ctx);
 }
 
 int tcg_flush(struct tcg_ctx *c)
@@ -132,9 +135,10 @@ void tcg_async(struct tcg_ctx *c, bool on)
 	if (!on)
 		tcg_flush(c);
 	c->async = on && c->active;
+	async_ctx = c->async ? c : NULL;
 	if (c->tpm)
 		c->tpm->dev.complete_pending =
-		    c->async && c == &g_tcg ? complete_for_next_command : NULL;
+		    c->async ? complete_for_next_command : NULL;
 }
 
 bool tcg_measuring(const struct tcg_ctx *c)
@@ -220,8 +224,14 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 	c->pending_mark = mark;
 	dprint_timeline("tcg: measured PCR %u, event type 0x%x\n", pcr, type);
 	if (rc) {
-		// Cannot happen after tcglog_room(); make it loud if it does.
+		// The TPM's answer first: a PCR the log cannot take (no such
+		// PCR) is one the TPM refuses too.
 		complete(c);
+		if (c->failed_rc) {
+			tcg_flush(c);
+			return TCG_E_EXTEND;
+		}
+		// Cannot happen after tcglog_room(); make it loud if it does.
 		tcglog_rollback(&c->log, &mark);
 		tcg_cap(c, "event log write failed after extend");
 		return TCG_E_LOG_FULL;

@@ -148,6 +148,76 @@ static void test_failed_extend_caps(void **state)
 	fake_tpm_fini();
 }
 
+// POST's overlapped extends (tcg_async): measurements return with the
+// extend in flight; flushed, the log replays as before.
+static void test_async_replay(void **state)
+{
+	(void)state;
+	start(20, sizeof(area));
+	tcg_async(&ctx, true);
+	measure_some();
+	assert_true(ctx.pending);
+	assert_int_equal(tcg_flush(&ctx), TCG_OK);
+	assert_false(ctx.pending);
+	assert_log_matches_tpm();
+	assert_int_equal(count_separators(0), 8);
+	tcg_async(&ctx, false);
+	fake_tpm_fini();
+}
+
+// A refused extend in flight (TPM 1.2): its record, already written, leaves
+// the log again when the next measurement collects it; then the PCRs are
+// capped.
+static void test_async_failed_extend_rolls_back(void **state)
+{
+	(void)state;
+	start(12, sizeof(area));
+	tcg_async(&ctx, true);
+	measure_some();
+	assert_int_equal(tcg_flush(&ctx), TCG_OK);
+	u32 before = ctx.log.entries;
+	fake_tpm_fail_command(TPM_ORD_Extend, TPM_FAIL, 1);
+	assert_int_equal(tcg_measure(&ctx, 5, EV_ACTION, "y", 1, "y", 1),
+			 TCG_OK); // not answered yet
+	assert_int_equal(ctx.log.entries, before + 1);
+	assert_int_equal(tcg_measure(&ctx, 4, EV_ACTION, "z", 1, "z", 1),
+			 TCG_E_EXTEND);
+	assert_true(ctx.capped);
+	assert_int_equal(ctx.log.entries, before + 8); // separators only
+	assert_log_matches_tpm();
+	assert_int_equal(count_separators(1), 8);
+	tcg_async(&ctx, false);
+	fake_tpm_fini();
+}
+
+// Any other TPM command first collects the extend in flight (the driver's
+// complete_pending hook); a refusal is kept for tcg_flush, which caps.
+static void test_async_other_command_collects(void **state)
+{
+	(void)state;
+	start(20, sizeof(area));
+	tcg_async(&ctx, true);
+	measure_some();
+	fake_tpm_fail_command(TPM2_CC_PCR_Extend, TPM2_RC_FAILURE, 1);
+	assert_int_equal(tcg_measure(&ctx, 5, EV_ACTION, "y", 1, "y", 1),
+			 TCG_OK);
+	u32 with_pending = ctx.log.entries;
+	u8 pcr[64];
+	u32 len;
+	assert_int_equal(
+	    tpm2_pcr_read(&tpm.dev, 0, TPM_ALG_SHA256, pcr, sizeof(pcr), &len),
+	    0);
+	assert_false(ctx.pending);
+	assert_int_equal(ctx.log.entries, with_pending - 1);
+	assert_false(ctx.capped);
+	assert_int_equal(tcg_flush(&ctx), TCG_E_EXTEND);
+	assert_true(ctx.capped);
+	assert_log_matches_tpm();
+	assert_int_equal(count_separators(1), 8);
+	tcg_async(&ctx, false);
+	fake_tpm_fini();
+}
+
 // No log at all: every bank of PCRs 0-7 holds extend(0, H(01000000)).
 static void test_cap_without_log(void **state)
 {
@@ -180,6 +250,9 @@ int main(void)
 	    cmocka_unit_test(test_replay_tpm12),
 	    cmocka_unit_test(test_log_full_caps),
 	    cmocka_unit_test(test_failed_extend_caps),
+	    cmocka_unit_test(test_async_replay),
+	    cmocka_unit_test(test_async_failed_extend_rolls_back),
+	    cmocka_unit_test(test_async_other_command_collects),
 	    cmocka_unit_test(test_cap_without_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
