@@ -349,20 +349,21 @@ static void setup_channel(u16 bdf, u8 chan, u16 cmd, u16 ctrl, u8 irq)
 		present[u] = unit_present(cmd, ctrl, u);
 	if (!present[0] && !present[1])
 		return;
-	// Software reset (SRST at least 5 us, then at least 2 ms before
-	// status is valid), leaving interrupts disabled. The reset is over
-	// when the devices show their reset signature (sector count and LBA
-	// low 01h, ATA8-APT 9.12) in place of the pattern written above: QEMU
-	// carries the reset out later, in a bottom half, and a command sent
-	// before that is lost (seen under host load: "no ATA device").
+	// Software reset (SRST at least 5 us), leaving interrupts disabled.
+	// The reset is over when the devices show their reset signature
+	// (sector count and LBA low 01h, ATA8-APT 9.12) in place of the
+	// pattern written above: QEMU carries the reset out later, in a bottom
+	// half, and a command sent before that is lost (seen under host load:
+	// "no ATA device"). That positive sign replaces the protocol's blind
+	// 2 ms wait before status is read (2 ms a channel, at every boot): a
+	// stale status can no longer be mistaken for the end of the reset.
 	outb(CTL_NIEN | CTL_SRST, ctrl);
 	udelay(5);
 	outb(CTL_NIEN, ctrl);
-	mdelay(2);
 	u64 end = clock_deadline(RESET_SIGNATURE_US);
 	while (!(inb(cmd + REG_NSECT) == 1 && inb(cmd + REG_LBAL) == 1) &&
 	       !clock_expired(end))
-		;
+		udelay(20); // halts in POST: QEMU's main loop runs the reset
 	for (u8 u = 0; u < 2; u++)
 		if (present[u])
 			setup_unit(bdf, chan, cmd, ctrl, irq, u);
