@@ -6,6 +6,7 @@
 //    C handler named by the stub, and returns the way it came.
 //  - call16_enter/call16_return: run 16-bit code (option ROM init, BEV, boot
 //    sector, a real-mode INT) from C and come back.
+#include "hw/lapic.h"
 #include "layout.h"
 
 // Real-mode offsets of .text16 labels: the assembler only knows distances
@@ -349,7 +350,7 @@ resume_jump32:
 	.code32
 	.global idle_timer_entry
 idle_timer_entry:
-	movl $0, 0xFEE000B0		// local APIC EOI
+	movl $0, LAPIC_BASE + LAPIC_EOI
 	.global idle_spurious_entry
 idle_spurious_entry:
 	iretl

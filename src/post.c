@@ -10,7 +10,6 @@
 #include "fw/mtrr.h"
 #include "fw/platform.h"
 #include "hash_bench.h"
-#include "hw/clock.h"
 #include "hw/cpu_idle.h"
 #include "hw/pic_pit.h"
 #include "hw/ps2kbd.h"

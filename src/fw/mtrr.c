@@ -3,6 +3,7 @@
 // OS copies the boot CPU's settings to the others.
 #include "fw/mtrr.h"
 #include "fw/platform.h"
+#include "hw/cpuid.h"
 #include "output.h"
 
 #define MSR_MTRRCAP 0xFE
@@ -28,13 +29,6 @@ static u64 rdmsr(u32 msr)
 	u32 lo, hi;
 	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return (u64)hi << 32 | lo;
-}
-
-static void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
-{
-	asm volatile("cpuid"
-		     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
-		     : "a"(leaf), "c"(0));
 }
 
 void mtrr_setup(void)

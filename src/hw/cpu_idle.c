@@ -9,17 +9,14 @@
 // once. Only POST halts: after the hand-off the APIC belongs to the OS, and
 // the interrupt services spin as before.
 #include "hw/cpu_idle.h"
+#include "hw/cpuid.h"
 #include "hw/io.h"
+#include "hw/lapic.h"
 #include "layout.h"
 #include "std/types.h"
 
-#define LAPIC_BASE 0xFEE00000u
-#define LAPIC_LVT_TIMER 0x320
 #define PIC_MASTER_IMR 0x21
 #define PIC_SLAVE_IMR 0xA1
-#define LAPIC_TIMER_INITIAL 0x380
-#define LAPIC_TIMER_DIVIDE 0x3E0
-#define LVT_MASKED (1u << 16)
 #define DIVIDE_BY_1 0xB
 // QEMU's APIC timer counts at 1 GHz with divide-by-1 (its 1 ns bus cycle).
 #define TIMER_TICKS_PER_US 1000u
@@ -31,7 +28,6 @@
 // What the APIC delivers for an interrupt that went away before the CPU
 // took it: while POST sleeps, in the small IDT (0xFF, pic_init's, after).
 #define SPURIOUS_VECTOR 0x3F
-#define LAPIC_SVR 0xF0
 
 struct idt_gate {
 	u16 offset_lo, selector;
@@ -52,8 +48,8 @@ static u32 saved_svr;
 
 static bool have_lapic(void)
 {
-	u32 a = 1, b, c = 0, d;
-	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	u32 a, b, c, d;
+	cpuid(1, &a, &b, &c, &d);
 	return d & CPUID_1_EDX_APIC;
 }
 
@@ -84,7 +80,7 @@ void cpu_idle_stop(void)
 		return;
 	idle_on = false;
 	mmio_write32(LAPIC_BASE + LAPIC_TIMER_INITIAL, 0);
-	mmio_write32(LAPIC_BASE + LAPIC_LVT_TIMER, LVT_MASKED);
+	mmio_write32(LAPIC_BASE + LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	mmio_write32(LAPIC_BASE + LAPIC_SVR, saved_svr);
 }
 

@@ -5,6 +5,7 @@
 #include "hw/longmode.h"
 #include "autoconf.h"
 #include "crypto/hash64.h"
+#include "hw/cpuid.h"
 #include "lib/memalloc.h"
 #include "lib/string.h"
 
@@ -23,21 +24,13 @@ u32 longmode_call(u32 pml4, u32 alg, void *state, const u8 *data, u32 nblocks,
 static u32 pml4_addr;
 static u32 depth; // sessions open: nested ones share the outer one's map
 
-static void cpuid(u32 leaf, u32 *a, u32 *d)
-{
-	u32 b, c;
-	asm volatile("cpuid"
-		     : "=a"(*a), "=b"(b), "=c"(c), "=d"(*d)
-		     : "a"(leaf));
-}
-
 static bool cpu_has_long_mode(void)
 {
-	u32 a, d;
-	cpuid(0x80000000, &a, &d);
+	u32 a, b, c, d;
+	cpuid(0x80000000, &a, &b, &c, &d);
 	if (a < 0x80000001)
 		return false;
-	cpuid(0x80000001, &a, &d);
+	cpuid(0x80000001, &a, &b, &c, &d);
 	return d & CPUID_EXT_LM;
 }
 

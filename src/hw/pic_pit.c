@@ -1,10 +1,6 @@
 #include "hw/pic_pit.h"
 #include "hw/io.h"
-
-#define LAPIC_BASE 0xFEE00000u
-#define LAPIC_SVR 0xF0
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
+#include "hw/lapic.h"
 
 // Intel MP spec 1.4, 3.6.2.2 "Virtual Wire Mode": the local APIC passes
 // 8259 interrupts through (LINT0 = ExtINT) and NMIs (LINT1). After reset

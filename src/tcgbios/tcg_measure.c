@@ -90,6 +90,14 @@ static int extend_begin(struct tcg_ctx *c, u32 pcr,
 	return tpm2_pcr_extend_begin(&t->dev, pcr, &t->banks, packed);
 }
 
+// A refused extend, kept for tcg_flush.
+static void refused(struct tcg_ctx *c, u32 pcr, int rc)
+{
+	dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", pcr, rc);
+	if (!c->failed_rc)
+		c->failed_rc = rc;
+}
+
 // The answer to the extend in flight; a refused one leaves the log again.
 static void complete(struct tcg_ctx *c)
 {
@@ -100,10 +108,7 @@ static void complete(struct tcg_ctx *c)
 	if (rc == 0)
 		return;
 	tcglog_rollback(&c->log, &c->pending_mark);
-	dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", c->pending_pcr,
-	       rc);
-	if (!c->failed_rc)
-		c->failed_rc = rc;
+	refused(c, c->pending_pcr, rc);
 }
 
 // dev->complete_pending: another command is about to be sent. Capping
@@ -199,7 +204,7 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 			const struct tcglog_digest *d, u32 n, const void *event,
 			u32 event_len)
 {
-	if (c->active && (c->pending || c->failed_rc) && tcg_flush(c))
+	if (c->active && tcg_flush(c))
 		return TCG_E_EXTEND;
 	if (c->active && c->capped)
 		return TCG_E_CAPPED;
@@ -213,9 +218,8 @@ int tcg_measure_digests(struct tcg_ctx *c, u32 pcr, u32 type,
 	tcglog_mark(&c->log, &mark);
 	int rc = extend_begin(c, pcr, d, n);
 	if (rc) {
-		dprint(DL_ERR, "tcg: extend of PCR %u failed (%d)\n", pcr, rc);
-		tpm_set_failed(c->tpm, "PCR extend", rc);
-		tcg_cap(c, "PCR extend failed");
+		refused(c, pcr, rc);
+		tcg_flush(c);
 		return TCG_E_EXTEND;
 	}
 	rc = tcglog_append(&c->log, pcr, type, d, n, event, event_len);
