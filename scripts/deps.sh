@@ -7,7 +7,7 @@ set -eu
 PACKAGES="make gcc binutils python3 python3-kconfiglib clang clang-format libclang-rt-14-dev llvm-14 \
 qemu-system-x86 qemu-utils seabios swtpm swtpm-tools libtpms-dev tpm2-tools libtss2-tcti-device0 \
 linux-image-amd64 busybox-static cpio gzip kmod grub-pc-bin grub-common \
-mtools dosfstools fdisk xorriso acpica-tools libcmocka-dev pkg-config xxd file kbd"
+mtools dosfstools fdisk xorriso acpica-tools libcmocka-dev pkg-config xxd file kbd console-setup-linux"
 
 missing=""
 for p in $PACKAGES; do
