@@ -50,6 +50,8 @@ Q := $(if $(V),,@)
 # Hashing megabytes of kernel per PCR bank dominates a measured direct
 # boot; the hashes are worth their extra bytes at -O2.
 $(OUT)/fw/crypto/%.o: CFLAGS32 += -O2
+# Not the buffering and dispatch around the blocks: per call, not per block.
+$(OUT)/fw/crypto/hash.o: CFLAGS32 += -Os
 
 $(OUT)/fw/%.o: src/%.c $(OUT)/autoconf.h $(OUT)/version.h
 	@mkdir -p $(dir $@)
@@ -63,7 +65,7 @@ $(OUT)/fw/entry.o: src/entry.S src/layout.h
 # The 64-bit bulk hashing (src/crypto/lm64, run in long mode by
 # hw/longmode.c): a position-independent flat blob with no relocations,
 # included into the image by src/hw/longmode.S.
-CFLAGS64 := -m64 -std=gnu11 -ffreestanding -fpie -O2 -fno-stack-protector \
+CFLAGS64 := -m64 -std=gnu11 -ffreestanding -fpie -O2 -fno-tree-ch -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -mgeneral-regs-only -mno-red-zone \
 	-fvisibility=hidden -Wall -Wextra -Werror -Isrc -I$(OUT) \
 	-ffile-prefix-map=$(CURDIR)/= -MMD -MP

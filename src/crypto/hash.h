@@ -95,5 +95,13 @@ int hash_update(struct hash_ctx *ctx, const void *data, u32 len);
 int hash_final(struct hash_ctx *ctx, u8 *out);
 // One-shot: returns the digest size, or HASH_ERR_ALG.
 int hash_buffer(u16 alg, const void *data, u32 len, u8 *out);
+// One buffer's digests for n algorithms (out[i] gets algs[i]'s), as
+// hash_buffer would give them. With the 64-bit code (hash64.h) and at
+// most HASH_MULTI_MAX algorithms it serves, all banks' blocks go in one
+// switch to long mode: a PCR event's four banks cost one switch, not four
+// to eight. 0, or HASH_ERR_ALG.
+#define HASH_MULTI_MAX 5
+int hash_buffer_multi(const u16 *algs, u32 n, const void *data, u32 len,
+		      u8 *const *out);
 
 #endif

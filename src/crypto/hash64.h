@@ -12,18 +12,26 @@ extern const u64 sha512_k[80];
 
 enum hash64_alg { HASH64_SHA1 = 1, HASH64_SHA256, HASH64_SHA512 };
 
-// Hashes nblocks whole blocks into state (the ctx's h[] words), as the
-// block function of that algorithm would one by one; k is the round
-// constant table (sha256_k or sha512_k, NULL for SHA-1). Returns nblocks,
-// or 0 for an unknown algorithm.
-u32 hash64_entry(u32 alg, void *state, const u8 *data, u32 nblocks,
-		 const void *k);
+// One run of whole blocks: nblocks blocks at data hashed into state (the
+// ctx's h[] words) as that algorithm's block function would one by one; k
+// is the round constant table (sha256_k or sha512_k, 0 for SHA-1).
+// Addresses are u64 so that the 32-bit firmware, the 64-bit blob and the
+// 64-bit host tests agree on the layout.
+struct hash64_job {
+	u64 state, data, k;
+	u32 alg; // enum hash64_alg
+	u32 nblocks;
+};
+
+// Runs the jobs in order; returns njobs, or the index of the first job with
+// an unknown algorithm (it and the ones after it are not run).
+u32 hash64_entry(const struct hash64_job *jobs, u32 njobs);
 
 // Set by the platform when it can run the 64-bit code: called by
-// md_update for runs of whole blocks. Returns false to have the i386 code
-// do them.
-typedef bool (*hash64_runner)(u32 alg, void *state, const u8 *data, u32 nblocks,
-			      const void *k);
+// md_update and md_pad for runs of whole blocks, and by hash_buffer_multi
+// with every bank's blocks at once (one switch to long mode for all).
+// Returns false to have the i386 code do them.
+typedef bool (*hash64_runner)(const struct hash64_job *jobs, u32 njobs);
 void hash64_set_runner(hash64_runner run);
 
 #endif

@@ -16,11 +16,12 @@ void md_update(void *state, u8 *buf, u64 *len, u32 bsize, md_block_fn fn,
 	       u32 alg64, const void *k, const void *data, u32 n);
 // Appends 0x80, zeros and the big-endian bit length (64 bits for 64-byte
 // blocks, 128 bits for 128-byte blocks) and compresses the final block(s)
-// (alg64 and k as for md_update).
+// in one run (alg64 and k as for md_update).
 void md_pad(void *state, u8 *buf, u64 len, u32 bsize, md_block_fn fn, u32 alg64,
 	    const void *k);
-// Big-endian output of n bytes of 32-bit state words.
+// Big-endian output of n bytes of 32-bit or 64-bit state words.
 void md_out32(u8 *out, const u32 *h, u32 n);
+void md_out64(u8 *out, const u64 *h, u32 n);
 
 static inline u32 rol32(u32 x, u32 n)
 {

@@ -115,8 +115,7 @@ void sha512_final(struct sha512_ctx *c, u8 *out)
 {
 	md_pad(c->h, c->buf, c->len, 128, sha512_block, HASH64_SHA512,
 	       sha512_k);
-	for (u32 i = 0; i < c->outlen / 8; i++)
-		put_be64(out + 8 * i, c->h[i]);
+	md_out64(out, c->h, c->outlen);
 }
 
 void sha384(const void *data, u32 len, u8 out[SHA384_SIZE])

@@ -13,8 +13,7 @@
 #define CONFIG_HASH64 0
 #endif
 
-u32 longmode_call(u32 pml4, u32 alg, void *state, const u8 *data, u32 nblocks,
-		  const void *k);
+u32 longmode_call(u32 pml4, const struct hash64_job *jobs, u32 njobs);
 
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
@@ -34,11 +33,9 @@ static bool cpu_has_long_mode(void)
 	return d & CPUID_EXT_LM;
 }
 
-static bool run(u32 alg, void *state, const u8 *data, u32 nblocks,
-		const void *k)
+static bool run(const struct hash64_job *jobs, u32 njobs)
 {
-	return pml4_addr && longmode_call(pml4_addr, alg, state, data, nblocks,
-					  k) == nblocks;
+	return pml4_addr && longmode_call(pml4_addr, jobs, njobs) == njobs;
 }
 
 bool longmode_hash_begin(void)

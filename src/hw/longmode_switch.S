@@ -3,8 +3,7 @@
 // then back to flat 32-bit mode without paging (Intel SDM vol. 3, 10.8.5
 // "Initializing IA-32e Mode" and 10.8.5.4 "Switching Out of IA-32e Mode").
 //
-// u32 longmode_call(u32 pml4, u32 alg, void *state, const u8 *data,
-//                   u32 nblocks, const void *k)
+// u32 longmode_call(u32 pml4, const struct hash64_job *jobs, u32 njobs)
 // returns what hash64_entry returned.
 #include "layout.h"
 
@@ -41,11 +40,8 @@ longmode_call:
 	.code64
 1:	movl %esp, %esp			// upper halves are undefined: clear
 	movl %ebp, %ebp
-	movl 12(%rbp), %edi		// System V: alg, state, data, nblocks, k
+	movl 12(%rbp), %edi		// System V: jobs, njobs
 	movl 16(%rbp), %esi
-	movl 20(%rbp), %edx
-	movl 24(%rbp), %ecx
-	movl 28(%rbp), %r8d
 	movq %rsp, %rbx
 	andq $-16, %rsp
 	leaq hash64_blob(%rip), %rax

@@ -235,11 +235,14 @@ int tcglog_init_tpm2(struct tcglog *log, void *area, u32 size, const u16 *algs,
 int tcglog_hash_event(const struct tcglog *log, const void *data, u32 len,
 		      struct tcglog_digest out[TCGLOG_MAX_BANKS])
 {
+	u16 algs[TCGLOG_MAX_BANKS];
+	u8 *digests[TCGLOG_MAX_BANKS];
 	for (u32 i = 0; i < log->nbanks; i++) {
-		out[i].alg = log->banks[i].alg;
-		if (hash_buffer(out[i].alg, data, len, out[i].digest) < 0)
-			return TCGLOG_ERR_INVAL;
+		algs[i] = out[i].alg = log->banks[i].alg;
+		digests[i] = out[i].digest;
 	}
+	if (hash_buffer_multi(algs, log->nbanks, data, len, digests) < 0)
+		return TCGLOG_ERR_INVAL;
 	return log->nbanks;
 }
 

@@ -126,23 +126,28 @@ static void sha512_block64(u64 *hs, const u8 *p, const u64 *k)
 // The blob's entry (offset 0, see hash64.ld), System V AMD64 calling
 // convention.
 __attribute__((section(".text.entry"))) u32
-hash64_entry(u32 alg, void *state, const u8 *data, u32 nblocks,
-	     const void *k)
+hash64_entry(const struct hash64_job *jobs, u32 njobs)
 {
-	for (u32 i = 0; i < nblocks; i++) {
-		switch (alg) {
-		case HASH64_SHA1:
-			sha1_block64(state, data + 64 * i);
-			break;
-		case HASH64_SHA256:
-			sha256_block64(state, data + 64 * i, k);
-			break;
-		case HASH64_SHA512:
-			sha512_block64(state, data + 128 * (u64)i, k);
-			break;
-		default:
-			return 0;
+	for (u32 j = 0; j < njobs; j++) {
+		const struct hash64_job *job = &jobs[j];
+		void *state = (void *)job->state;
+		const u8 *data = (const u8 *)job->data;
+		const void *k = (const void *)job->k;
+		for (u32 i = 0; i < job->nblocks; i++) {
+			switch (job->alg) {
+			case HASH64_SHA1:
+				sha1_block64(state, data + 64 * (u64)i);
+				break;
+			case HASH64_SHA256:
+				sha256_block64(state, data + 64 * (u64)i, k);
+				break;
+			case HASH64_SHA512:
+				sha512_block64(state, data + 128 * (u64)i, k);
+				break;
+			default:
+				return j;
+			}
 		}
 	}
-	return nblocks;
+	return njobs;
 }
