@@ -94,6 +94,19 @@ gdt_desc:
 	jnz 1000b
 .endm
 
+// Host bridge 00:00.0 config dword \reg: the bits in \mask become those
+// of \val. Clobbers EAX, EDX.
+.macro HOST_BRIDGE_RMW32 reg, mask, val
+	movl $(0x80000000 | \reg), %eax
+	movw $0xCF8, %dx
+	outl %eax, %dx
+	movw $0xCFC, %dx
+	inl %dx, %eax
+	andl $(~\mask & 0xFFFFFFFF), %eax
+	orl $\val, %eax
+	outl %eax, %dx
+.endm
+
 // ---- reset ---------------------------------------------------------------
 // CS base is 0xFFFF0000 here, so near jumps and CS-relative loads hit the
 // ROM's high alias even if a previous boot left shadow RAM at 0xF0000.
@@ -105,36 +118,25 @@ reset_entry:
 	.code32
 reset32:
 	LOAD_FLAT_SEGMENTS
-	// Host bridge 00:00.0 device id selects the PAM register block.
+	// Host bridge 00:00.0 device id selects the PAM register block. PAM0
+	// high nibble = 0xF0000 segment; PAM1-6 = 0xC0000-0xEFFFF; 3 =
+	// read/write RAM for the whole 0xC0000-0xFFFFF range. Two dword writes,
+	// not seven byte writes: QEMU rebuilds its memory maps on every write
+	// to the PAM block, about 0.5 ms each under TCG (docs/benchmarks.md).
 	movl $0x80000000, %eax
 	movw $0xCF8, %dx
 	outl %eax, %dx
 	movw $0xCFC, %dx
 	inl %dx, %eax
 	shrl $16, %eax
-	movl $0x59, %ebx		// i440FX PAM0
 	cmpw $0x29C0, %ax		// Q35 MCH
-	jne 1f
-	movl $0x90, %ebx		// Q35 PAM0
-1:	// PAM0 high nibble = 0xF0000 segment; PAM1-6 = 0xC0000-0xEFFFF.
-	// 3 = read/write RAM for the whole 0xC0000-0xFFFFF range.
-	movl $0, %ecx
-2:	leal (%ebx,%ecx), %eax
-	andl $0xFC, %eax
-	orl $0x80000000, %eax
-	movw $0xCF8, %dx
-	outl %eax, %dx
-	leal (%ebx,%ecx), %edx
-	andl $3, %edx
-	addl $0xCFC, %edx
-	movb $0x33, %al
-	cmpl $0, %ecx
-	jne 3f
-	movb $0x30, %al
-3:	outb %al, %dx
-	incl %ecx
-	cmpl $7, %ecx
-	jb 2b
+	je 1f
+	HOST_BRIDGE_RMW32 0x58, 0xFFFFFF00, 0x33333000	// i440FX PAM0-2 (0x59)
+	HOST_BRIDGE_RMW32 0x5C, 0xFFFFFFFF, 0x33333333	// PAM3-6
+	jmp 2f
+1:	HOST_BRIDGE_RMW32 0x90, 0xFFFFFFFF, 0x33333330	// Q35 PAM0-3 (0x90)
+	HOST_BRIDGE_RMW32 0x94, 0x00FFFFFF, 0x00333333	// PAM4-6
+2:
 	// Copy the image from the ROM alias into the shadow RAM: code and
 	// data always come from ROM, also on an S3 resume (the OS can write
 	// the shadow). A resume keeps the F-segment pool, where the OS found

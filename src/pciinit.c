@@ -22,13 +22,15 @@ static void scan_bus(int bus, int parent_dev)
 {
 	for (int devfn = 0; devfn < 256; devfn++) {
 		u16 bdf = PCI_BDF(bus, devfn >> 3, devfn & 7);
-		if ((devfn & 7) &&
-		    !(pci_read8(PCI_BDF(bus, devfn >> 3, 0), PCI_HEADER_TYPE) &
-		      0x80))
-			continue; // not multi-function
 		u16 vendor = pci_read16(bdf, PCI_VENDOR_ID);
-		if (vendor == 0xFFFF || vendor == 0)
+		if (vendor == 0xFFFF || vendor == 0) {
+			if (!(devfn & 7))
+				devfn |= 7; // no function 0, no device
 			continue;
+		}
+		u8 header = pci_read8(bdf, PCI_HEADER_TYPE);
+		if (!(devfn & 7) && !(header & PCI_HEADER_MULTI))
+			devfn |= 7; // not multi-function
 		if (pci_device_count >= PCI_MAX_DEVICES) {
 			dprint(DL_ERR, "pci: more than %d devices\n",
 			       PCI_MAX_DEVICES);
@@ -42,7 +44,7 @@ static void scan_bus(int bus, int parent_dev)
 		d->device = pci_read16(bdf, PCI_DEVICE_ID);
 		d->class = class_rev >> 16;
 		d->prog_if = class_rev >> 8;
-		d->header_type = pci_read8(bdf, PCI_HEADER_TYPE) & 0x7F;
+		d->header_type = header & ~PCI_HEADER_MULTI;
 		d->parent = parent_dev < 0 ? 0xFFFF : (u16)parent_dev;
 		d->secondary_bus = 0;
 		dprint(DL_DETAIL, "pci: %02x:%02x.%x %04x:%04x class %04x\n",
@@ -261,22 +263,25 @@ void pci_setup(void)
 	for (int i = 0; i < count; i++)
 		if (res[i].addr)
 			program(&res[i]);
-	for (int i = 0; i < count; i++) {
-		if (!res[i].addr)
-			continue;
-		struct pci_device *d = &pci_devices[res[i].dev];
-		u16 cmd = pci_read16(d->bdf, PCI_COMMAND);
-		if (res[i].type == RES_IO)
-			cmd |= PCI_CMD_IO;
-		else
-			cmd |= PCI_CMD_MEMORY;
-		pci_write16(d->bdf, PCI_COMMAND, cmd | PCI_CMD_MASTER);
+	// Decoding on for every device with a resource placed, in one command
+	// write per device: QEMU rebuilds its memory maps for each change a
+	// write makes, about 0.5 ms each under TCG (docs/benchmarks.md). Bus
+	// mastering is left to the drivers that do DMA (ahci, nvme, virtio);
+	// legacy IDE gets it with its fixed ports, which it decodes without
+	// BARs (PCI IDE spec 1.0, 2.1), for the OS's bus-master DMA.
+	for (int i = 0; i < pci_device_count; i++) {
+		struct pci_device *d = &pci_devices[i];
+		u16 bits = d->class == PCI_CLASS_STORAGE_IDE
+			       ? PCI_CMD_IO | PCI_CMD_MASTER
+			       : 0;
+		for (int r = 0; r < count; r++)
+			if (res[r].addr && res[r].dev == i)
+				bits |= res[r].type == RES_IO ? PCI_CMD_IO
+							      : PCI_CMD_MEMORY;
+		u16 cmd = bits ? pci_read16(d->bdf, PCI_COMMAND) : 0;
+		if ((cmd | bits) != cmd)
+			pci_write16(d->bdf, PCI_COMMAND, cmd | bits);
 	}
-	// Legacy IDE decodes fixed ports without BARs (PCI IDE spec 1.0, 2.1).
-	for_each_pci_device(d) if (d->class == PCI_CLASS_STORAGE_IDE)
-	    pci_write16(d->bdf, PCI_COMMAND,
-			pci_read16(d->bdf, PCI_COMMAND) | PCI_CMD_IO |
-			    PCI_CMD_MASTER);
 	route_irqs();
 	dprint(DL_INFO, "pci: %d devices on %d buses, %d resources\n",
 	       pci_device_count, bus_count, count);

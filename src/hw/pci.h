@@ -19,6 +19,7 @@
 #define PCI_STATUS_CAP_LIST 0x10
 #define PCI_CLASS_REVISION 0x08 // class << 8 in the upper 24 bits
 #define PCI_HEADER_TYPE 0x0E
+#define PCI_HEADER_MULTI 0x80 // in PCI_HEADER_TYPE: a multi-function device
 #define PCI_BAR0 0x10
 #define PCI_ROM_ADDRESS 0x30
 #define PCI_BRIDGE_ROM_ADDRESS 0x38
