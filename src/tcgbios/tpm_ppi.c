@@ -8,8 +8,14 @@
 
 void tpm_ppi_publish(const struct tpm_state *s, u8 *page)
 {
-	for (u32 op = 0; op < PPI_NUM_OPS; op++)
-		page[PPI_FUNC + op] = tpm_op_ppi_func(s, op);
+	// Four entries per store: QEMU's PPI page is MMIO, where each store
+	// is an exit to the device model.
+	for (u32 op = 0; op < PPI_NUM_OPS; op += 4) {
+		u32 funcs = 0;
+		for (u32 i = 0; i < 4; i++)
+			funcs |= (u32)tpm_op_ppi_func(s, op + i) << (8 * i);
+		*(volatile u32 *)(page + PPI_FUNC + op) = funcs;
+	}
 }
 
 enum ppi_request tpm_ppi_request(const struct tpm_state *s, u8 *page, u32 *op,

@@ -127,7 +127,7 @@ static void test_func_table(void **state)
 {
 	(void)state;
 	start(20);
-	u8 page[PPI_PAGE_SIZE];
+	u8 page[PPI_PAGE_SIZE] ALIGNED(4);
 	memset(page, 0xAA, sizeof(page));
 	tpm_ppi_publish(&st, page);
 	assert_int_equal(page[0], PPI_FUNC_PP_NOT_REQUIRED);
