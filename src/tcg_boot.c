@@ -252,6 +252,8 @@ void tcg_resume(void)
 void tcg_measure_rom_scan_start(void)
 {
 	static const char ev[] = "Start Option ROM Scan";
+	if (!tcg_measuring(&g_tcg))
+		return; // no page tables for long mode without a TPM
 	bool lm = longmode_hash_begin();
 	tcg_measure(&g_tcg, PCR_OPROM, EV_ACTION, ev, sizeof(ev) - 1, ev,
 		    sizeof(ev) - 1);
@@ -372,10 +374,13 @@ void tcg_prepare_boot(void)
 	if (g_tcg.active && !int19_logged) {
 		int19_logged = true;
 		measure_action("Calling INT 19h");
+		// One digest for the eight: each hash is a switch to long mode.
 		static const u8 sep[4] = {0, 0, 0, 0};
+		struct tcglog_digest d[TCGLOG_MAX_BANKS];
+		u32 n = tcglog_hash_event(&g_tcg.log, sep, sizeof(sep), d);
 		for (u32 pcr = 0; pcr < 8; pcr++)
-			tcg_measure(&g_tcg, pcr, EV_SEPARATOR, sep, sizeof(sep),
-				    sep, sizeof(sep));
+			tcg_measure_digests(&g_tcg, pcr, EV_SEPARATOR, d, n,
+					    sep, sizeof(sep));
 	}
 	if (g_tpm.present)
 		tpm_prepare_boot(&g_tpm);

@@ -20,9 +20,19 @@ static void put_num(struct sink *s, u64 v, unsigned base, bool upper, bool neg,
 	char tmp[24];
 	int n = 0;
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	// 32-bit division while the value fits: libgcc's 64-bit one would
+	// otherwise run for every digit printed (and be translated by QEMU's
+	// TCG in every boot).
 	do {
-		tmp[n++] = digits[v % base];
-		v /= base;
+		u32 d;
+		if (v >> 32) {
+			d = (u32)(v % base);
+			v /= base;
+		} else {
+			d = (u32)v % base;
+			v = (u32)v / base;
+		}
+		tmp[n++] = digits[d];
 	} while (v);
 	if (neg)
 		tmp[n++] = '-';

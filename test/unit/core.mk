@@ -23,3 +23,9 @@ test_smbios_LIBS := -lcmocka
 UNIT_TESTS += test_acpi_wake
 test_acpi_wake_SRCS := test/unit/test_acpi_wake.c src/fw/acpi_wake.c
 test_acpi_wake_LIBS := -lcmocka
+
+# The firmware's own vsnprintf, against libc's.
+UNIT_TESTS += test_format
+test_format_SRCS := test/unit/test_format.c
+test_format_LIBS := -lcmocka
+$(OUT)/unit/test_format: src/lib/vsnprintf.c # included, not linked
