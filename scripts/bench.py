@@ -30,6 +30,11 @@ throughput, the cost of a measured direct boot, and memory footprint.
 5. Memory footprint: the e820 map Linux prints, for mbios and SeaBIOS:
    reserved below 1 MiB (EBDA and the BIOS area) and the reserved/ACPI
    zone at the top of low RAM.
+6. What QEMU's TCG charges: tiny firmwares of our own time one unit of
+   each kind of work (a translated instruction, a translated block, an
+   instruction run again, a port read, a memory-map change), and QEMU's
+   -d in_asm log counts what each firmware makes it translate in each
+   configuration of part 1, priced at those unit costs.
 
   scripts/bench.py [-n 7] [--bios out/bios.bin] [--seabios FILE]
                    [--machine pc --machine q35] [--no-tpm] [--quick]
@@ -95,7 +100,7 @@ class SectorBoot:
             self.swtpm = mbtest.Swtpm(d, version=version, banks=banks, loglevel=1)
             self.swtpm.setup()
 
-    def run(self, bios, timeout=60, retry_no_boot=False, timeline=False):
+    def run(self, bios, timeout=60, retry_no_boot=False, timeline=False, extra=()):
         """(seconds from the machine's start to QEMU's exit, debug-port
         text).  QEMU starts paused (-S) and the clock starts with QMP
         "cont": QEMU's own start-up and the TPM backend's initialisation
@@ -113,6 +118,7 @@ class SectorBoot:
         argv += mbtest.Disk(self.disk, "ide", cdrom=self.cdrom).args(0, self.machine)
         if timeline:
             argv += ["-fw_cfg", "name=opt/org.mbios/timeline,string=1"]
+        argv += list(extra)
         if self.swtpm:
             self.swtpm.start()
             argv += self.swtpm.qemu_args(self.tpm[2])
@@ -251,6 +257,98 @@ def hash_bench(bios, machine, workdir, kib=1024):
         p.kill()
         p.wait()
     return res
+
+
+# Part 6: what QEMU's TCG charges for the kinds of work a firmware does,
+# from tiny firmwares of our own.  Each is 64 KiB: the reset vector jumps to
+# F000:0000, where the code under test runs in real mode and ends with the
+# isa-debug-exit write; "empty" has no code in between.  N is the work
+# count; the difference to "empty" over N is the unit cost.
+ADD_EAX_1 = b"\x66\x83\xc0\x01"            # add $1, %eax
+JMP_NEXT = b"\xeb\x00"                       # jmp to the next instruction
+COST_N = 4000
+
+
+def _loop(count, body):
+    """mov $count, %ecx; 1: body; dec %ecx; jnz 1b"""
+    back = -(len(body) + 4) & 0xff
+    return b"\x66\xb9" + count.to_bytes(4, "little") + body + b"\x66\x49\x75" + bytes([back])
+
+
+def _pci_cfg(reg, body):
+    """Select host-bridge config dword `reg` at 0xcf8, DX = 0xcfc, then body."""
+    return (b"\x66\xb8" + (0x80000000 | reg).to_bytes(4, "little") +
+            b"\xba\xf8\x0c\x66\xef\xba\xfc\x0c" + body)
+
+
+# i440FX PAM5/6 (0x5c-0x5f): 0xC8000-0xCFFFF between ROM and RAM, one
+# memory-map change per write; 0x3c (interrupt line/pin/bridge control,
+# unused by the host bridge) is the same write without the change.
+_PAM_TOGGLE = (b"\x66\xb8\x33\x33\x33\x33\x66\xef"   # mov $0x33333333, %eax; out
+               b"\x66\x31\xc0\x66\xef")                 # xor %eax, %eax; out
+COST_WORK = {  # name: (code, units, what a unit is)
+    "empty": (b"", 1, None),
+    "straight": (ADD_EAX_1 * COST_N, COST_N,
+                 "guest instruction translated (straight-line code, run once)"),
+    "blocks": ((ADD_EAX_1 + JMP_NEXT) * (COST_N // 2), COST_N // 2,
+               "translated block (2 instructions each, run once)"),
+    "loop": (_loop(250 * COST_N, ADD_EAX_1), 250 * COST_N * 3,
+             "guest instruction run again (a 3-instruction loop)"),
+    "port": (_loop(COST_N, b"\xe4\x61"), COST_N, "port read (in $0x61: PIT/speaker status)"),
+    "memmap": (_pci_cfg(0x5C, _loop(COST_N // 40, _PAM_TOGGLE)), COST_N // 20,
+               "memory-map change (i440FX PAM write)"),
+    "cfgwrite": (_pci_cfg(0x3C, _loop(COST_N // 40, _PAM_TOGGLE)), COST_N // 20,
+                 "PCI config write without a memory-map change"),
+}
+
+
+def cost_image(code):
+    img = bytearray(b"\xff" * 65536)
+    code += b"\xe6" + bytes([mbtest.EXIT_PORT]) + b"\xfa\xf4"   # out %al, $EXIT; cli; hlt
+    img[:len(code)] = code
+    img[0xfff0:0xfff5] = b"\xea\x00\x00\x00\xf0"                # ljmp $0xf000, $0
+    return bytes(img)
+
+
+def cost_model(disk, workdir, runs):
+    """{name: (ns per unit, what a unit is)}: medians over `runs` interleaved
+    rounds on pc; the unit costs of blocks, loop and port are net of the
+    instructions they also run, and memmap's of the config write itself."""
+    files = {}
+    for name, (code, _, _) in COST_WORK.items():
+        files[name] = os.path.join(workdir, "cost-%s.bin" % name)
+        with open(files[name], "wb") as f:
+            f.write(cost_image(code))
+    boot = SectorBoot("pc", "none", disk, workdir)
+    times = {n: [] for n in files}
+    for _ in range(runs):
+        for n, f in files.items():
+            times[n].append(boot.run(f)[0] * 1e6)
+    med = {n: (statistics.median(v) - statistics.median(times["empty"])) * 1e3
+           for n, v in times.items()}
+    per = {n: med[n] / COST_WORK[n][1] for n in files if n != "empty"}
+    insn, run = per["straight"], per["loop"]
+    per["blocks"] -= 2 * insn
+    per["port"] -= 2 * run                   # the loop's dec and jnz
+    per["memmap"] -= per["cfgwrite"]
+    return {n: (per[n], COST_WORK[n][2]) for n in per}
+
+
+def translated(boot, bios):
+    """(translated blocks, guest instructions) of one boot, from QEMU's
+    -d in_asm log: every block TCG translated, with its instructions."""
+    log = os.path.join(os.path.dirname(boot.dbg), "in_asm.log")
+    if os.path.exists(log):
+        os.unlink(log)
+    boot.run(bios, extra=["-d", "in_asm", "-D", log])
+    blocks = insns = 0
+    with open(log, errors="replace") as f:
+        for line in f:
+            if line.startswith("IN:"):
+                blocks += 1
+            elif line.startswith("0x"):
+                insns += 1
+    return blocks, insns
 
 
 class DirectBoot:
@@ -455,6 +553,32 @@ def run_bench(a, machines, mbios, mbios_label, floor, disk, tmpdir, cd):
                    " baseline: %s (runs that missed the disk and were repeated: %d)."
                    % (a.baseline, retries.get("baseline", 0)) if a.baseline else ""),
                 head, rows)
+
+    # Part 6 (here: it explains part 1): QEMU's unit costs, and what each
+    # firmware makes TCG translate.
+    cost = cost_model(disk, tmpdir, a.runs)
+    rep.section("What QEMU's TCG charges",
+                "Tiny firmwares of our own on pc (scripts/bench.py, COST_WORK), median of %d "
+                "interleaved rounds minus the one with no work: the cost of one unit of each "
+                "kind of work a firmware does." % a.runs,
+                ["work", "ns per unit", "unit"],
+                [[n, "%.1f" % ns, what] for n, (ns, what) in cost.items()])
+    per_block, per_insn = cost["blocks"][0], cost["straight"][0]
+    xrows = []
+    for b in boots:
+        fl = med[(b.machine, b.label, "floor")]
+        for n, f in firmwares[:2]:
+            blocks, insns = translated(b, f)
+            est = (blocks * per_block + insns * per_insn) / 1e6
+            fw_ms = med[(b.machine, b.label, n)] - fl
+            xrows.append([b.machine, b.label, n, str(blocks), str(insns), "%.1f" % est,
+                          "%.1f" % fw_ms, "%.0f%%" % (100.0 * est / fw_ms) if fw_ms > 0 else "-"])
+    rep.section("Translation",
+                "Blocks and guest instructions QEMU translated in one boot to the boot sector "
+                "(-d in_asm), and what they cost at the unit costs above (a block's fixed cost "
+                "plus each instruction's), next to the firmware time of part 1.",
+                ["machine", "TPM", "firmware", "blocks", "instructions", "translation (ms)",
+                 "firmware time (ms)", "share"], xrows)
 
     # Part 2: timeline and TPM commands, medians over the rounds.
     for b in boots:
