@@ -170,7 +170,7 @@ static int setup20(struct tpm_state *s)
 	if (rc)
 		return tpm_set_failed(s, "TPM2_GetCapability(PCRS)", rc);
 	tpm2_active_banks(&s->all_banks, &s->banks);
-	// One line: a debug line costs ~60 us under TCG.
+	// One line: each debug line costs tens of microseconds under TCG.
 	char list[TPM2_MAX_BANKS * 16] = "";
 	for (u32 i = 0, n = 0; i < s->banks.count && n < sizeof(list); i++)
 		n += snprintf(list + n, sizeof(list) - n, " 0x%04x (%u bytes)",
