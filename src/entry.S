@@ -122,7 +122,7 @@ reset32:
 	// high nibble = 0xF0000 segment; PAM1-6 = 0xC0000-0xEFFFF; 3 =
 	// read/write RAM for the whole 0xC0000-0xFFFFF range. Two dword writes,
 	// not seven byte writes: QEMU rebuilds its memory maps on every write
-	// to the PAM block, about 0.5 ms each under TCG (docs/benchmarks.md).
+	// to the PAM block, 0.1-0.5 ms each under TCG (docs/benchmarks.md).
 	movl $0x80000000, %eax
 	movw $0xCF8, %dx
 	outl %eax, %dx

@@ -265,7 +265,7 @@ void pci_setup(void)
 			program(&res[i]);
 	// Decoding on for every device with a resource placed, in one command
 	// write per device: QEMU rebuilds its memory maps for each change a
-	// write makes, about 0.5 ms each under TCG (docs/benchmarks.md). Bus
+	// write makes, 0.1-0.5 ms each under TCG (docs/benchmarks.md). Bus
 	// mastering is left to the drivers that do DMA (ahci, nvme, virtio);
 	// legacy IDE gets it with its fixed ports, which it decodes without
 	// BARs (PCI IDE spec 1.0, 2.1), for the OS's bus-master DMA.
