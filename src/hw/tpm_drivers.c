@@ -74,11 +74,12 @@ static u32 loc_base(const struct tpm_dev *dev, u8 loc)
 // durations and timeouts it reported.
 struct tpm_wait {
 	u64 start, end;
+	u64 mark; // up to here the wait is in dev->waited_us
 };
 
 static void wait_begin(const struct tpm_dev *dev, struct tpm_wait *w, u32 us)
 {
-	w->start = clock_us();
+	w->start = w->mark = clock_us();
 	w->end = w->start + MIN(us, dev->wait_budget_us);
 }
 
@@ -103,10 +104,16 @@ static bool wait_over(struct tpm_dev *dev, const struct tpm_wait *w)
 #define TPM_SPIN_US 150
 #define TPM_POLL_US 20
 
-static void poll_pause(const struct tpm_wait *w)
+// Every read but a wait's first found the TPM not yet there: the time
+// from the wait's start to each pause's end is time the firmware had
+// nothing to do (dev->waited_us, for benchmarks).
+static void poll_pause(struct tpm_dev *dev, struct tpm_wait *w)
 {
 	if (clock_us() - w->start >= TPM_SPIN_US)
 		udelay(TPM_POLL_US);
+	u64 now = clock_us();
+	dev->waited_us += (u32)(now - w->mark);
+	w->mark = now;
 }
 
 // Poll until (reg & mask) == want; *val gets the last value read.
@@ -123,7 +130,7 @@ static bool wait32(struct tpm_dev *dev, u32 addr, u32 mask, u32 want, u32 us,
 			return true;
 		if (wait_over(dev, &w))
 			return false;
-		poll_pause(&w);
+		poll_pause(dev, &w);
 	}
 }
 
@@ -136,7 +143,7 @@ static bool wait8(struct tpm_dev *dev, u32 addr, u8 mask, u8 want, u32 us)
 			return true;
 		if (wait_over(dev, &w))
 			return false;
-		poll_pause(&w);
+		poll_pause(dev, &w);
 	}
 }
 
@@ -191,7 +198,7 @@ static bool tis_ready(struct tpm_dev *dev, u32 sts)
 			return true;
 		if (wait_over(dev, &w))
 			return false;
-		poll_pause(&w);
+		poll_pause(dev, &w);
 	}
 }
 
@@ -228,7 +235,7 @@ static u32 tis_burst(struct tpm_dev *dev, u32 sts)
 			return b;
 		if (wait_over(dev, &w))
 			return 0;
-		poll_pause(&w);
+		poll_pause(dev, &w);
 	}
 }
 
@@ -528,7 +535,7 @@ static int crb_request_locality(struct tpm_dev *dev, u8 loc)
 				       loc, dev->timeout_a);
 				return TPM_E_LOCALITY;
 			}
-			poll_pause(&w);
+			poll_pause(dev, &w);
 		}
 	}
 	int rc = crb_read_buffers(dev, loc);

@@ -76,6 +76,7 @@ struct tpm_dev {
 	u32 duration[3]; // microseconds, by enum tpm_duration
 	u32 crb_cmd_addr, crb_cmd_size, crb_rsp_addr, crb_rsp_size;
 	u32 transfers;	// round-trips attempted, for benchmarks
+	u32 waited_us;	// spent polling the TPM this boot, for benchmarks
 	bool in_flight; // a command was started and not yet finished
 	// Set by the layer that sends commands ahead: collects the command in
 	// flight, so that the next one can start.

@@ -478,8 +478,9 @@ int tpm_prepare_boot(struct tpm_state *s)
 	if (rc)
 		return rc;
 	tpm_drv_release_locality(&s->dev);
-	dprint(DL_INFO, "tpm: locked for the OS after %u round-trips\n",
-	       s->dev.transfers);
+	dprint(DL_INFO,
+	       "tpm: locked for the OS after %u round-trips, %u us waiting\n",
+	       s->dev.transfers, s->dev.waited_us);
 	return 0;
 }
 

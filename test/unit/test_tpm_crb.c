@@ -160,15 +160,28 @@ static void test_cancel(void **state)
 	u8 rsp[64];
 	u32 len;
 	u64 t0 = fake_clock_now();
+	u32 waited0 = dev.waited_us;
 	assert_int_equal(raw_xfer(&dev, T2_GETRANDOM32, sizeof(T2_GETRANDOM32),
 				  rsp, sizeof(rsp), &len),
 			 TPM_E_TIMEOUT);
 	u64 dt = fake_clock_now() - t0;
+	// All of the wait for the answer was polling, and no more than
+	// the call took (make bench's "waiting").
+	u32 waited = dev.waited_us - waited0;
+	assert_true(waited >= dev.duration[TPM_DUR_SHORT]);
+	assert_true(waited <= dt);
 	assert_true(dt >= dev.duration[TPM_DUR_SHORT]);
 	assert_true(dt < dev.duration[TPM_DUR_SHORT] + 100000);
 	assert_int_equal(fake_tpm_cancels(), 1);
 	fake_tpm_set_fault(FAULT_NONE);
 	check_getrandom(&dev);
+	// A command the fake answers within a few polls: a little waiting,
+	// never more than the call took.
+	t0 = fake_clock_now();
+	waited0 = dev.waited_us;
+	check_getrandom(&dev);
+	assert_true(dev.waited_us - waited0 <= fake_clock_now() - t0);
+	assert_true(dev.waited_us - waited0 < 1000);
 }
 
 static void test_command_too_big(void **state)
