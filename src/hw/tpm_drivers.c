@@ -89,6 +89,7 @@ static bool wait_over(struct tpm_dev *dev, const struct tpm_wait *w)
 	if (now < w->end)
 		return false;
 	u64 spent = now - w->start;
+	dev->waited_us += (u32)(now - w->mark); // all of it was waiting
 	dev->wait_budget_us -= (u32)MIN(spent, (u64)dev->wait_budget_us);
 	if (!dev->wait_budget_us)
 		dprint(DL_ERR, "tpm: wait budget used up\n");
@@ -105,13 +106,16 @@ static bool wait_over(struct tpm_dev *dev, const struct tpm_wait *w)
 #define TPM_POLL_US 20
 
 // Every read but a wait's first found the TPM not yet there: the time
-// from the wait's start to each pause's end is time the firmware had
-// nothing to do (dev->waited_us, for benchmarks).
+// from the wait's start to each pause's end (and, for a wait that runs
+// out, to its end) is time the firmware had nothing to do
+// (dev->waited_us, for benchmarks).
 static void poll_pause(struct tpm_dev *dev, struct tpm_wait *w)
 {
-	if (clock_us() - w->start >= TPM_SPIN_US)
-		udelay(TPM_POLL_US);
 	u64 now = clock_us();
+	if (now - w->start >= TPM_SPIN_US) {
+		udelay(TPM_POLL_US);
+		now = clock_us();
+	}
 	dev->waited_us += (u32)(now - w->mark);
 	w->mark = now;
 }
@@ -771,6 +775,8 @@ int tpm_drv_start(struct tpm_dev *dev, const u8 *cmd, u32 cmd_len,
 		return TPM_E_NODEV;
 	if (dev->in_flight && dev->complete_pending)
 		dev->complete_pending(dev);
+	dev->start_us = clock_us();
+	dev->start_waited_us = dev->waited_us;
 	if (dev->in_flight) {
 		dprint(DL_ERR, "tpm: 0x%x sent while 0x%x is unanswered\n",
 		       cmd && cmd_len >= TPM_HEADER_SIZE ? get_be32(cmd + 6)

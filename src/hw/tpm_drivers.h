@@ -75,8 +75,12 @@ struct tpm_dev {
 	u32 timeout_a, timeout_b, timeout_c, timeout_d; // microseconds
 	u32 duration[3]; // microseconds, by enum tpm_duration
 	u32 crb_cmd_addr, crb_cmd_size, crb_rsp_addr, crb_rsp_size;
-	u32 transfers;	// round-trips attempted, for benchmarks
-	u32 waited_us;	// spent polling the TPM this boot, for benchmarks
+	u32 transfers; // round-trips attempted, for benchmarks
+	u32 waited_us; // spent polling the TPM this boot, for benchmarks
+	// When the last command was started (after the one before it was
+	// collected) and waited_us then: the timeline's time of a command.
+	u64 start_us;
+	u32 start_waited_us;
 	bool in_flight; // a command was started and not yet finished
 	// Set by the layer that sends commands ahead: collects the command in
 	// flight, so that the next one can start.

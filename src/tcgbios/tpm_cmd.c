@@ -321,8 +321,6 @@ static void continue_selftest(struct tpm_dev *dev)
 // The response buffer of run(): the command stays in its own buffer, to be
 // sent again.
 static u8 rspbuf[TPM_CMD_BUF];
-static u64 run_t0;	  // when the command was last sent, for the timeline
-static u32 waited_before; // dev->waited_us at the last timeline line
 
 // Finish the command in `w` and send it.
 static int run_start(struct tpm_dev *dev, struct tpm_writer *w)
@@ -330,11 +328,6 @@ static int run_start(struct tpm_dev *dev, struct tpm_writer *w)
 	int len = tw_finish(w);
 	if (len < 0)
 		return len;
-	// A command sent ahead is collected first, so that its time ends
-	// before this one's starts.
-	if (dev->in_flight && dev->complete_pending)
-		dev->complete_pending(dev);
-	run_t0 = clock_us();
 	return tpm_transmit_start(
 	    dev, w->buf, (u32)len,
 	    tpm_cmd_duration(get_be16(w->buf), get_be32(w->buf + 6)));
@@ -356,13 +349,11 @@ static int run_finish(struct tpm_dev *dev, struct tpm_writer *w,
 		if (rc == 0)
 			rc = tpm_transmit_finish(dev, tag, code, rspbuf,
 						 sizeof(rspbuf), &rlen);
-		// One line per round-trip: scripts/bench.py sums them. Only
-		// one command is in flight at a time, so the waiting since
-		// the last line is this command's.
+		// One line per round-trip: scripts/bench.py sums them.
 		dprint_timeline(
 		    "tpm: command 0x%x: 0x%x in %u us, %u waiting\n", code, rc,
-		    (u32)(clock_us() - run_t0), dev->waited_us - waited_before);
-		waited_before = dev->waited_us;
+		    (u32)(clock_us() - dev->start_us),
+		    dev->waited_us - dev->start_waited_us);
 		// SelfTest's TESTING means the tests run in the background
 		// (Library Part 3, TPM2_SelfTest); later commands wait for
 		// them.
@@ -385,7 +376,6 @@ static int run_finish(struct tpm_dev *dev, struct tpm_writer *w,
 		if (rc == TPM_NEEDS_SELFTEST &&
 		    code != TPM_ORD_ContinueSelfTest)
 			continue_selftest(dev);
-		run_t0 = clock_us();
 		rc = tpm_transmit_start(dev, w->buf, w->len, dur);
 	}
 	if (rc == 0 && r)
